@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { waitFor } from './wait-for';
+
+export type ServiceName = 'source' | 'replica' | 'coordinator';
+
+export interface RunningService {
+  readonly name: ServiceName;
+  readonly httpUrl: string;
+  readonly process: ChildProcess;
+  /** Every line the process wrote, stdout and stderr, for assertions and failure reports. */
+  readonly output: string[];
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function workspaceRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+  }
+  throw new Error(`no nx.json above ${__dirname}`);
+}
+
+/** The compiled entry point of an app: end-to-end tests run what operators run. */
+export function appEntryPoint(app: ServiceName | 'cli'): string {
+  const entry = join(workspaceRoot(), 'dist', 'apps', app, 'src', 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first (npm test does)`);
+  return entry;
+}
+
+function collectLines(stream: NodeJS.ReadableStream, into: string[]): void {
+  let partial = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    into.push(...lines);
+  });
+}
+
+function listeningPort(lines: readonly string[]): number | undefined {
+  for (const line of lines) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const entry = JSON.parse(line) as { event?: string; port?: number };
+      if (entry.event === 'http.listening' && typeof entry.port === 'number') return entry.port;
+    } catch {
+      // not a log line of ours
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Starts a service as its own process on a free HTTP port and waits for its `http.listening`
+ * log line. The caller stops it (and a test's afterAll should).
+ */
+export async function startService(
+  name: ServiceName,
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 20_000,
+): Promise<RunningService> {
+  const output: string[] = [];
+  const child = spawn(process.execPath, [appEntryPoint(name), '--http-port', '0', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  collectLines(child.stdout, output);
+  collectLines(child.stderr, output);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code ?? -1));
+
+  const port = await waitFor(
+    () => {
+      if (exitCode !== undefined) throw new Error(`${name} exited with ${exitCode}:\n${output.join('\n')}`);
+      return listeningPort(output);
+    },
+    { description: `${name} to log http.listening`, timeoutMs },
+  ).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+
+  return {
+    name,
+    httpUrl: `http://127.0.0.1:${port}`,
+    process: child,
+    output,
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (exitCode === undefined) child.kill(signal);
+      return exited;
+    },
+  };
+}
