@@ -73,12 +73,14 @@ describe('Kafka transactions on the real broker', () => {
     const open = await oldWriter.transaction();
     await open.send({ topic, messages: [{ value: 'from-old-writer' }] });
 
-    // Connecting a transactional producer runs InitProducerId: the epoch is bumped, the old one fenced.
+    // kafkajs runs InitProducerId (Java's initTransactions) at a producer's first transaction(),
+    // not at connect: that call bumps the epoch, aborts the old writer's open transaction and
+    // fences it. A promotion must therefore begin a transaction before it counts as the writer.
     const newWriter = await transactionalProducer(transactionalId);
+    const transaction = await newWriter.transaction();
 
     await expect(open.commit()).rejects.toThrow(/epoch|fenced/i);
 
-    const transaction = await newWriter.transaction();
     await transaction.send({ topic, messages: [{ value: 'from-new-writer' }] });
     await transaction.commit();
     const records = await readTopic(infra, topic, { until: (read) => read.some((record) => record.value === 'from-new-writer') });
