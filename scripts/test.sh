@@ -20,6 +20,8 @@ step() {
 [[ -d node_modules ]] || step 'npm ci' npm ci --no-audit --no-fund
 step build npm run --silent build
 step typecheck npx tsc -p tsconfig.json --noEmit
+# The module-boundary rule reads Nx's cached project graph and silently skips without one.
+step 'project graph' npx nx show projects
 step lint npx eslint --max-warnings 0 .
 
 summary=$(mktemp)
