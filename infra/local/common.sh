@@ -40,9 +40,15 @@ check_port() {
   if ! [[ $1 =~ ^[0-9]+$ ]] || (($1 < 1 || $1 > 65535)); then die "invalid port '$1'"; fi
 }
 
-# True while PID is a live process. A zombie's cmdline is empty, so it counts as gone.
-# (read, not test -s: files in /proc always report size 0.)
-proc_running() { { read -r -d '' _ <"/proc/$1/cmdline"; } 2>/dev/null; }
+# True while PID is a live process; a zombie (state Z) counts as gone. Not judged by an empty
+# cmdline: that is also what /proc shows while a process is in execve (the java launcher
+# re-executes itself), which made a starting broker look dead.
+proc_running() {
+  local stat
+  { stat=$(<"/proc/$1/stat"); } 2>/dev/null || return 1
+  stat=${stat##*) } # the command name in parentheses may hold spaces; the state follows it
+  [[ ${stat%% *} != Z ]]
+}
 
 # Prints the pid stored in PIDFILE; fails if the file is missing or garbage.
 read_pid() {
