@@ -65,13 +65,20 @@ export async function localInfra(mariadbCount: number, env: NodeJS.ProcessEnv): 
   await run(databases[0]?.script ?? join(dir, 'mariadb.sh'), ['install']);
 
   const started: Instance[] = [];
-  await Promise.all(
+  const stopStarted = () => Promise.all(started.map((instance) => run(instance.script, ['stop', '--name', instance.name])));
+  const starts = await Promise.allSettled(
     [kafka, ...databases].map(async (instance) => {
       if (await isRunning(instance.script, instance.name)) return;
-      await run(instance.script, ['start', '--name', instance.name, '--port', String(instance.port)]);
       started.push(instance);
+      await run(instance.script, ['start', '--name', instance.name, '--port', String(instance.port)]);
     }),
   );
+  const failure = starts.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) {
+    // Global teardown never runs after a failed setup: leave nothing behind ourselves.
+    await stopStarted();
+    throw failure.reason;
+  }
 
   const mariadb: MariaDbServer[] = databases.map((instance) => ({
     name: instance.name,
@@ -83,7 +90,7 @@ export async function localInfra(mariadbCount: number, env: NodeJS.ProcessEnv): 
   return {
     infra: { provider: 'local', kafka: { brokers: [`127.0.0.1:${kafkaPort}`] }, mariadb },
     stop: async () => {
-      await Promise.all(started.map((instance) => run(instance.script, ['stop', '--name', instance.name])));
+      await stopStarted();
     },
   };
 }

@@ -1,0 +1,77 @@
+import { type BinlogGroup, BinlogFormatError, decodeBinlogGroup } from '@kbinlog/binlog';
+import type { Consumer, Kafka } from 'kafkajs';
+
+/** A record read from the binlog: a group, or the reason it could not be read. */
+export type FetchedRecord =
+  | { readonly offset: bigint; readonly group: BinlogGroup }
+  | { readonly offset: bigint; readonly error: BinlogFormatError };
+
+export interface ReaderHandlers {
+  /** Called with each fetched batch in offset order; the next fetch waits for it (backpressure). */
+  onRecords(records: readonly FetchedRecord[]): Promise<void>;
+  /**
+   * The fetch position moved to `nextOffset` (one past the last offset fetched, control and
+   * aborted records included) with the log's high watermark at `highWatermark`.
+   */
+  onFetched(nextOffset: bigint, highWatermark: bigint): void;
+}
+
+/**
+ * Reads the binlog read_committed from a given offset: the replica's fetcher (MySQL's I/O
+ * thread). The position that counts is the one the applier stores in its own database; the
+ * consumer group only mirrors it (commitPosition) so Kafka's tools show the lag.
+ */
+export class BinlogReader {
+  private readonly consumer: Consumer;
+  private running = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly topic: string,
+    groupId: string,
+  ) {
+    this.consumer = kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+  }
+
+  async start(fromOffset: bigint, handlers: ReaderHandlers): Promise<void> {
+    const { consumer, topic } = this;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.topic !== topic) return;
+      handlers.onFetched(BigInt(payload.lastOffset) + 1n, BigInt(payload.highWatermark));
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: true,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+        if (!isRunning() || isStale()) return;
+        const records = batch.messages.map((message): FetchedRecord => {
+          const offset = BigInt(message.offset);
+          try {
+            return { offset, group: decodeBinlogGroup(message.value, `${topic}-${batch.partition}:${offset}`) };
+          } catch (error) {
+            if (error instanceof BinlogFormatError) return { offset, error };
+            throw error;
+          }
+        });
+        await handlers.onRecords(records);
+        await heartbeat();
+      },
+    });
+    // The stored position, not the group's committed offset, decides where reading starts.
+    consumer.seek({ topic, partition: 0, offset: fromOffset.toString() });
+    this.running = true;
+  }
+
+  /** Mirrors the applied position to the consumer group (best effort: the database holds the truth). */
+  async commitPosition(nextOffset: bigint): Promise<void> {
+    if (!this.running) return;
+    await this.consumer.commitOffsets([{ topic: this.topic, partition: 0, offset: nextOffset.toString() }]);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer.disconnect();
+  }
+}

@@ -1,0 +1,59 @@
+import { type BinlogGroup, encodeBinlogGroup } from '@kbinlog/binlog';
+import type { Kafka, Producer, Transaction } from 'kafkajs';
+
+/** One open Kafka transaction on the binlog. */
+export interface BinlogTransaction {
+  /** Appends a group and returns its offset (known before commit: the produce response has it). */
+  append(group: BinlogGroup): Promise<bigint>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/**
+ * The cluster's single writer (invariant 3). `connect` initialises the writer transactional.id,
+ * which bumps its epoch and fences every earlier holder: their commits fail from then on.
+ * A Kafka producer has one open transaction at a time, so callers serialise `begin`.
+ */
+export class BinlogWriter {
+  private readonly producer: Producer;
+
+  constructor(
+    kafka: Kafka,
+    private readonly topic: string,
+    transactionalId: string,
+    transactionTimeoutMs = 60_000,
+  ) {
+    this.producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: transactionTimeoutMs });
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    // kafkajs runs InitProducerId (initTransactions) at the first transaction(), not at connect;
+    // an empty transaction fences the previous writer now, before we accept any write.
+    const transaction = await this.producer.transaction();
+    await transaction.abort();
+  }
+
+  async begin(): Promise<BinlogTransaction> {
+    const transaction: Transaction = await this.producer.transaction();
+    const topic = this.topic;
+    return {
+      async append(group) {
+        const record = encodeBinlogGroup(group);
+        const [metadata] = await transaction.send({
+          topic,
+          acks: -1,
+          messages: [{ key: record.key, value: record.value, headers: { ...record.headers } }],
+        });
+        if (!metadata?.baseOffset) throw new Error(`no offset in the produce response for ${topic}`);
+        return BigInt(metadata.baseOffset);
+      },
+      commit: () => transaction.commit(),
+      abort: () => transaction.abort(),
+    };
+  }
+
+  async disconnect(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}

@@ -1,0 +1,19 @@
+import { assertClusterName, binlogTopic } from '@kbinlog/binlog';
+
+/** Kafka names of a cluster, derived in one place so every tool sees the same ones. */
+export interface ClusterNames {
+  readonly topic: string;
+  /** The writer's transactional.id: whoever initialises it last is the only one who can commit. */
+  readonly writerTransactionalId: string;
+  /** Consumer group that mirrors a replica's applied position, for Kafka's own lag tools. */
+  replicaGroup(node: string): string;
+}
+
+export function clusterNames(cluster: string): ClusterNames {
+  assertClusterName(cluster);
+  return {
+    topic: binlogTopic(cluster),
+    writerTransactionalId: `kbinlog.${cluster}.writer`,
+    replicaGroup: (node) => `kbinlog.${cluster}.replica.${node}`,
+  };
+}

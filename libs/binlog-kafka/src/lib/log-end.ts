@@ -1,0 +1,13 @@
+import type { Admin } from 'kafkajs';
+
+/**
+ * The binlog's high watermark. It equals the end a read_committed reader can reach (the last
+ * stable offset) once no transaction is open: true right after the writer fenced every other
+ * writer and before it opens its own, which is when a starting source catches up (invariant 4).
+ */
+export async function logEnd(admin: Admin, topic: string): Promise<bigint> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  const partition = offsets.find((entry) => entry.partition === 0);
+  if (!partition) throw new Error(`binlog topic ${topic} has no partition 0`);
+  return BigInt(partition.high);
+}

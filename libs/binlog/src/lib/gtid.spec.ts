@@ -1,0 +1,54 @@
+import { formatGtid, GtidSet, InvalidGtidError, parseGtid } from './gtid';
+
+const A = '3e11fa47-71ca-11e1-9e33-c80aa9429562';
+const B = '0b11fa47-71ca-11e1-9e33-c80aa9429562';
+
+describe('binlog > gtid', () => {
+  it('parses and formats <server_uuid>:<n>', () => {
+    expect(parseGtid(`${A}:23`)).toEqual({ serverUuid: A, transaction: 23n });
+    expect(formatGtid(parseGtid(`${A}:9223372036854775807`))).toBe(`${A}:9223372036854775807`);
+  });
+
+  it.each([`${A}:0`, `${A}:-1`, `${A}:`, `${A}`, 'not-a-uuid:1', `${A.toUpperCase()}:1`, `${A}:1x`, `${A}:9223372036854775808`, ''])(
+    'rejects %j',
+    (input) => {
+      expect(() => parseGtid(input)).toThrow(InvalidGtidError);
+    },
+  );
+});
+
+describe('binlog > gtid > GtidSet', () => {
+  it('merges adjacent and overlapping transactions into intervals', () => {
+    let set = GtidSet.EMPTY;
+    for (const n of [1, 2, 3, 5, 7, 6]) set = set.add({ serverUuid: A, transaction: BigInt(n) });
+    expect(set.toString()).toBe(`${A}:1-3:5-7`);
+    expect(set.add({ serverUuid: A, transaction: 4n }).toString()).toBe(`${A}:1-7`);
+  });
+
+  it('sorts servers and round-trips through parse', () => {
+    const text = `${B}:1-10,${A}:1-3:5`;
+    const set = GtidSet.parse(text);
+    expect(set.toString()).toBe(`${B}:1-10,${A}:1-3:5`.split(',').sort().join(','));
+    expect(GtidSet.parse(set.toString()).toString()).toBe(set.toString());
+  });
+
+  it('answers membership and the last transaction of a server', () => {
+    const set = GtidSet.parse(`${A}:1-3:5`);
+    expect(set.contains({ serverUuid: A, transaction: 2n })).toBe(true);
+    expect(set.contains({ serverUuid: A, transaction: 4n })).toBe(false);
+    expect(set.contains({ serverUuid: B, transaction: 1n })).toBe(false);
+    expect(set.lastTransaction(A)).toBe(5n);
+    expect(set.lastTransaction(B)).toBe(0n);
+  });
+
+  it('is immutable', () => {
+    const empty = GtidSet.EMPTY;
+    empty.add({ serverUuid: A, transaction: 1n });
+    expect(empty.isEmpty()).toBe(true);
+    expect(GtidSet.parse('').isEmpty()).toBe(true);
+  });
+
+  it.each([`${A}`, `${A}:3-1`, `${A}:1-2-3`, `${A}:a`, `x:1`, `${A}:0-4`])('rejects %j', (input) => {
+    expect(() => GtidSet.parse(input)).toThrow(InvalidGtidError);
+  });
+});
