@@ -27,6 +27,47 @@ function projectRootsTagged(tags) {
 
 const pureRoots = projectRootsTagged(['type:domain', 'type:protocol']);
 
+/** Who may import whom, by type and by scope; `testing` lets test files also use the harness. */
+function moduleBoundaries({ testing = false } = {}) {
+  const plus = (tags) => (testing ? [...tags, 'type:testing'] : tags);
+  const scopes = (tags) => (testing ? [...tags, 'scope:shared'] : tags);
+  return [
+    'error',
+    {
+      enforceBuildableLibDependency: true,
+      allow: [],
+      depConstraints: [
+        // by type: who may depend on whom
+        { sourceTag: 'type:app', onlyDependOnLibsWithTags: plus(['type:domain', 'type:protocol', 'type:data-access', 'type:runtime']) },
+        { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: plus(['type:domain', 'type:runtime']) },
+        { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: plus(['type:domain', 'type:data-access']) },
+        {
+          sourceTag: 'type:protocol',
+          onlyDependOnLibsWithTags: plus(['type:domain', 'type:protocol']),
+          bannedExternalImports: testing ? [] : FRAMEWORKS_AND_DRIVERS,
+        },
+        {
+          sourceTag: 'type:domain',
+          onlyDependOnLibsWithTags: plus(['type:domain']),
+          bannedExternalImports: testing ? [] : FRAMEWORKS_AND_DRIVERS,
+        },
+        {
+          sourceTag: 'type:testing',
+          onlyDependOnLibsWithTags: ['type:domain', 'type:protocol', 'type:data-access', 'type:runtime', 'type:testing'],
+        },
+        { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:protocol', 'type:testing'] },
+        // by scope: an app's code is its own; shared code serves everyone
+        { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+        { sourceTag: 'scope:source', onlyDependOnLibsWithTags: scopes(['scope:shared', 'scope:source']) },
+        { sourceTag: 'scope:replica', onlyDependOnLibsWithTags: scopes(['scope:shared', 'scope:replica']) },
+        { sourceTag: 'scope:coordinator', onlyDependOnLibsWithTags: scopes(['scope:shared', 'scope:coordinator']) },
+        { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: scopes(['scope:shared', 'scope:cli']) },
+        { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
+      ],
+    },
+  ];
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -35,43 +76,14 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          depConstraints: [
-            // by type: who may depend on whom
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:protocol', 'type:data-access', 'type:runtime'] },
-            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:domain', 'type:runtime'] },
-            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access'] },
-            {
-              sourceTag: 'type:protocol',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:protocol'],
-              bannedExternalImports: FRAMEWORKS_AND_DRIVERS,
-            },
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain'],
-              bannedExternalImports: FRAMEWORKS_AND_DRIVERS,
-            },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:protocol', 'type:data-access', 'type:runtime', 'type:testing'],
-            },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:protocol', 'type:testing'] },
-            // by scope: an app's code is its own; shared code serves everyone
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:source', onlyDependOnLibsWithTags: ['scope:shared', 'scope:source'] },
-            { sourceTag: 'scope:replica', onlyDependOnLibsWithTags: ['scope:shared', 'scope:replica'] },
-            { sourceTag: 'scope:coordinator', onlyDependOnLibsWithTags: ['scope:shared', 'scope:coordinator'] },
-            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared', 'scope:cli'] },
-            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': moduleBoundaries(),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // A library's own tests may use the harness (real Kafka and MariaDB, waitFor).
+    files: ['**/*.spec.ts'],
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries({ testing: true }) },
   },
   {
     // Node built-ins are not npm packages, so the Nx rule above cannot ban them; this does.

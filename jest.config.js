@@ -4,5 +4,8 @@ const { getJestProjectsAsync } = require('@nx/jest');
 
 module.exports = async () => ({
   projects: await getJestProjectsAsync(),
+  // One test file at a time: nodes create databases under fixed names (innodb_memcache, test,
+  // kbinlog) on the run's shared servers, and a 2-core machine gains little from parallel files.
+  maxWorkers: 1,
   reporters: ['default', '<rootDir>/tools/jest/summary-reporter.js'],
 });

@@ -32,3 +32,18 @@ export async function createTestDatabase(server: MariaDbServer, prefix: string):
     },
   };
 }
+
+/**
+ * Databases a kbinlog node creates under fixed names (as MySQL's plugin does): dropped before a
+ * test file builds a cluster on the run's servers. Test files run one at a time (jest.config.js).
+ */
+export const NODE_DATABASES = ['kbinlog', 'innodb_memcache', 'test'] as const;
+
+export async function resetNodeDatabases(server: MariaDbServer): Promise<void> {
+  const connection = await createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
+  try {
+    for (const database of NODE_DATABASES) await connection.query(`DROP DATABASE IF EXISTS \`${database}\``);
+  } finally {
+    await connection.end();
+  }
+}

@@ -1,0 +1,67 @@
+import { GtidSet } from '@kbinlog/binlog';
+import type { EntityManager } from 'typeorm';
+import { KBINLOG_SCHEMA } from './node-schema';
+
+export const DEFAULT_CHANNEL = 'default';
+
+/**
+ * Where a node's applier stands in the binlog. `nextOffset` is the Kafka fetch position after the
+ * last applied group (MySQL's Exec_Source_Log_Pos is likewise the position after the last
+ * executed event); it is a fetch position, not a count — the offset after a group may be a
+ * transaction marker, which a read_committed fetch from there simply passes over.
+ */
+export interface AppliedPosition {
+  readonly topic: string;
+  readonly nextOffset: bigint;
+  readonly executedGtids: GtidSet;
+  /** commit_time_us of the last applied group, 0 if none. */
+  readonly lastCommitTimeUs: number;
+}
+
+interface PositionRow {
+  topic: string;
+  next_offset: string;
+  executed_gtid_set: string;
+  last_commit_time_us: string;
+}
+
+export async function readAppliedPosition(
+  manager: EntityManager,
+  topic: string,
+  channel = DEFAULT_CHANNEL,
+): Promise<AppliedPosition> {
+  const rows = (await manager.query(
+    `SELECT topic, next_offset, executed_gtid_set, last_commit_time_us FROM ${KBINLOG_SCHEMA}.applier_position WHERE channel = ?`,
+    [channel],
+  )) as PositionRow[];
+  const row = rows[0];
+  if (!row) return { topic, nextOffset: 0n, executedGtids: GtidSet.EMPTY, lastCommitTimeUs: 0 };
+  if (row.topic !== topic) {
+    throw new Error(`this database applied ${row.topic}, not ${topic}: a node belongs to one cluster; use a fresh database`);
+  }
+  return {
+    topic,
+    nextOffset: BigInt(row.next_offset),
+    executedGtids: GtidSet.parse(row.executed_gtid_set),
+    lastCommitTimeUs: Number(row.last_commit_time_us),
+  };
+}
+
+/** Writes the position; call it inside the transaction that applied the group. */
+export async function writeAppliedPosition(manager: EntityManager, position: AppliedPosition, channel = DEFAULT_CHANNEL): Promise<void> {
+  await manager.query(
+    `INSERT INTO ${KBINLOG_SCHEMA}.applier_position (channel, topic, next_offset, executed_gtid_set, last_commit_time_us, applied_at_us)
+     VALUES (?, ?, ?, ?, ?, ?)
+     ON DUPLICATE KEY UPDATE topic = VALUES(topic), next_offset = VALUES(next_offset),
+       executed_gtid_set = VALUES(executed_gtid_set), last_commit_time_us = VALUES(last_commit_time_us),
+       applied_at_us = VALUES(applied_at_us)`,
+    [
+      channel,
+      position.topic,
+      position.nextOffset.toString(),
+      position.executedGtids.toString(),
+      String(position.lastCommitTimeUs),
+      String(Date.now() * 1000),
+    ],
+  );
+}
