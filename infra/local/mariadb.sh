@@ -145,8 +145,10 @@ cmd_start() {
   # No marker means no first start ever completed (or it died half-way): initialize afresh.
   if [[ ! -f $DIR/initialized ]]; then
     rm -rf "$DATA"
+    mkdir -p "$DIR/tmp"
     log "initializing $DATA"
-    mariadb-install-db --no-defaults --datadir="$DATA" --auth-root-authentication-method=normal \
+    # Each instance its own tmpdir: install-db runs side by side collided on temp tables in /tmp.
+    mariadb-install-db --no-defaults --datadir="$DATA" --tmpdir="$DIR/tmp" --auth-root-authentication-method=normal \
       --skip-test-db --user=root >"$DIR/install-db.log" 2>&1 || {
       tail -n 40 "$DIR/install-db.log" >&2
       die "mariadb-install-db failed; full output in $DIR/install-db.log"
@@ -154,11 +156,12 @@ cmd_start() {
   fi
   echo "$PORT" >"$DIR/port"
   rm -f "$PIDFILE"
+  mkdir -p "$DIR/tmp"
 
   # setsid: own session, so the server outlives this shell and its terminal's Ctrl-C.
   # Binlog in ROW format: kbinlog reads row events. The last two lines keep memory small; a
   # table_open_cache of 400 also keeps the open-files request under a 20000 ulimit (no warning).
-  setsid "$(server_binary)" --no-defaults --datadir="$DATA" --port="$PORT" --socket="$SOCK" \
+  setsid "$(server_binary)" --no-defaults --datadir="$DATA" --tmpdir="$DIR/tmp" --port="$PORT" --socket="$SOCK" \
     --pid-file="$PIDFILE" --log-error="$ERRLOG" --bind-address=127.0.0.1 --skip-name-resolve \
     --user=root --server-id="$PORT" --log-bin=mariadb-bin --binlog-format=ROW \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
