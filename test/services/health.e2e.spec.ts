@@ -1,16 +1,43 @@
 /** Each service is its own process, validates its configuration and answers GET /health. */
-import { type RunningService, type ServiceName, appEntryPoint, startService } from '@kbinlog/testing';
+import {
+  appEntryPoint,
+  nodeFlags,
+  resetNodeDatabases,
+  type RunningService,
+  type ServiceName,
+  startService,
+  testInfra,
+  uniqueClusterName,
+} from '@kbinlog/testing';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 const SERVICES: ServiceName[] = ['source', 'replica', 'coordinator'];
+const infra = testInfra();
+const cluster = uniqueClusterName('health');
+
+/** Source and replica are nodes: each needs Kafka and its own database. */
+function flags(name: ServiceName): string[] {
+  switch (name) {
+    case 'source':
+      return [...nodeFlags(infra, { cluster, server: infra.mariadb[0], nodeName: 'source', serverId: 1 }), '--memcached-port', '0'];
+    case 'replica':
+      return nodeFlags(infra, { cluster, server: infra.mariadb[1], nodeName: 'replica-1', serverId: 2 });
+    case 'coordinator':
+      return [];
+  }
+}
+
+beforeAll(async () => {
+  await Promise.all(infra.mariadb.slice(0, 2).map(resetNodeDatabases));
+});
 
 describe.each(SERVICES)('the %s service', (name) => {
   let service: RunningService;
 
   beforeAll(async () => {
-    service = await startService(name);
+    service = await startService(name, flags(name));
   });
 
   afterAll(async () => {
@@ -37,7 +64,7 @@ describe.each(SERVICES)('the %s service', (name) => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    const stopping = await startService(name);
+    const stopping = await startService(name, flags(name));
     expect(await stopping.stop('SIGTERM')).toBe(0);
   });
 
@@ -61,10 +88,10 @@ describe('the kbinlog command', () => {
   });
 
   it('reports a running service healthy and an unreachable one as a failure (exit 1)', async () => {
-    const service = await startService('source');
+    const service = await startService('coordinator');
     try {
       const ok = await execFileAsync(process.execPath, [appEntryPoint('cli'), 'health', service.httpUrl]);
-      expect(ok.stdout).toMatch(/^ok\s+http:\/\/127\.0\.0\.1:\d+\s+source /);
+      expect(ok.stdout).toMatch(/^ok\s+http:\/\/127\.0\.0\.1:\d+\s+coordinator /);
       const failure = await execFileAsync(process.execPath, [appEntryPoint('cli'), 'health', service.httpUrl, 'http://127.0.0.1:1']).catch(
         (error: { code: number; stdout: string }) => error,
       );

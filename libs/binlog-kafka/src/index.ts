@@ -1,4 +1,5 @@
 export * from './lib/kafka-names';
+export * from './lib/kafka-client';
 export * from './lib/binlog-topic';
 export * from './lib/binlog-writer';
 export * from './lib/binlog-reader';

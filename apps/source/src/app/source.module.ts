@@ -1,4 +1,15 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { SourceNode } from './node/source-node';
+import { SOURCE_CONFIG, type SourceConfig } from './source-config';
+import { SourceStatusController } from './status/source-status.controller';
 
 @Module({})
-export class SourceModule {}
+export class SourceModule {
+  static forConfig(config: SourceConfig): DynamicModule {
+    return {
+      module: SourceModule,
+      controllers: [SourceStatusController],
+      providers: [{ provide: SOURCE_CONFIG, useValue: config }, SourceNode],
+    };
+  }
+}

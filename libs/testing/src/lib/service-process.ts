@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { mariadbUrl, type MariaDbServer, type TestInfra } from './test-infra';
 import { waitFor } from './wait-for';
 
 export type ServiceName = 'source' | 'replica' | 'coordinator';
@@ -93,4 +94,27 @@ export async function startService(
       return exited;
     },
   };
+}
+
+export interface NodeFlagsOptions {
+  readonly cluster: string;
+  readonly server: MariaDbServer;
+  readonly nodeName: string;
+  readonly serverId: number;
+}
+
+/** The flags a source or replica process needs to join a cluster in the run's infrastructure. */
+export function nodeFlags(infra: TestInfra, options: NodeFlagsOptions): string[] {
+  return [
+    '--cluster', options.cluster,
+    '--kafka-brokers', infra.kafka.brokers.join(','),
+    '--database-url', mariadbUrl(options.server),
+    '--node-name', options.nodeName,
+    '--server-id', String(options.serverId),
+  ];
+}
+
+/** A cluster name no other test file uses (cluster names become topic and group names). */
+export function uniqueClusterName(prefix: string): string {
+  return `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 }

@@ -52,3 +52,50 @@ export function serviceOptions(defaults: { httpPort: number }) {
     },
   } satisfies Record<string, OptionSpec<unknown>>;
 }
+
+export const clusterSchema = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'expected 1-63 lowercase letters, digits and "-"');
+
+export const brokersSchema = z
+  .string()
+  .transform((text) => text.split(',').map((broker) => broker.trim()))
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port[,host:port…]')).min(1));
+
+export const mysqlUrlSchema = z
+  .string()
+  .regex(/^(mysql|mariadb):\/\/[^\s/@]+(:[^\s/@]*)?@[^\s/:]+(:\d{1,5})?\/?$/, 'expected mysql://user:password@host:port/');
+
+export const serverIdSchema = z
+  .string()
+  .regex(/^\d{1,10}$/, 'expected an integer 1..4294967295')
+  .transform(Number)
+  .refine((id) => id >= 1 && id <= 4294967295, 'expected an integer 1..4294967295');
+
+export function positiveIntSchema(max: number) {
+  return z
+    .string()
+    .regex(/^\d{1,9}$/, `expected an integer 1..${max}`)
+    .transform(Number)
+    .refine((value) => value >= 1 && value <= max, `expected an integer 1..${max}`);
+}
+
+/** Settings every node (source or replica) has: its cluster, Kafka, its own database, its identity. */
+export function nodeOptions(defaults: { nodeName: string; serverId: number }) {
+  return {
+    cluster: { flag: 'cluster', env: 'KBINLOG_CLUSTER', description: 'cluster name (binlog topic kbinlog.<cluster>.binlog)', schema: clusterSchema, default: 'local' },
+    kafkaBrokers: { flag: 'kafka-brokers', env: 'KBINLOG_KAFKA_BROKERS', description: 'Kafka bootstrap servers, host:port[,…]', schema: brokersSchema, default: '127.0.0.1:9092' },
+    databaseUrl: { flag: 'database-url', env: 'KBINLOG_DATABASE_URL', description: "this node's own database, mysql://user:password@host:port/", schema: mysqlUrlSchema },
+    nodeName: { flag: 'node-name', env: 'KBINLOG_NODE_NAME', description: 'node name (consumer group kbinlog.<cluster>.replica.<name>)', schema: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected lowercase letters, digits and "-"'), default: defaults.nodeName },
+    serverId: { flag: 'server-id', env: 'KBINLOG_SERVER_ID', description: 'server_id, unique in the cluster', schema: serverIdSchema, default: String(defaults.serverId) },
+  } satisfies Record<string, OptionSpec<unknown>>;
+}
+
+/** How a node creates the binlog topic if it is missing (design.md, invariant 1). */
+export function topicOptions() {
+  return {
+    binlogRetentionMs: { flag: 'binlog-retention-ms', env: 'KBINLOG_BINLOG_RETENTION_MS', description: 'retention.ms of the binlog topic; -1 keeps it forever (binlog_expire_logs_seconds)', schema: z.string().regex(/^(-1|\d{1,15})$/, 'expected -1 or milliseconds').transform(Number), default: '-1' },
+    binlogReplicationFactor: { flag: 'binlog-replication-factor', env: 'KBINLOG_BINLOG_REPLICATION_FACTOR', description: 'replication factor of the binlog topic (3 in production)', schema: positiveIntSchema(32), default: '1' },
+    binlogMinInsyncReplicas: { flag: 'binlog-min-insync-replicas', env: 'KBINLOG_BINLOG_MIN_INSYNC_REPLICAS', description: 'min.insync.replicas of the binlog topic (2 in production)', schema: positiveIntSchema(32), default: '1' },
+  } satisfies Record<string, OptionSpec<unknown>>;
+}

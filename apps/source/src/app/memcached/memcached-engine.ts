@@ -1,0 +1,367 @@
+import type { RowEvent } from '@kbinlog/binlog';
+import {
+  applyArithmetic,
+  type Container,
+  type MemcachedOperation,
+  planOperation,
+  routeGetKeys,
+  routeKey,
+  switchReportValue,
+  toExpiresAt,
+  valueColumnForFlags,
+  splitValue,
+  joinValues,
+} from '@kbinlog/innodb-memcache';
+import {
+  type Command,
+  DELETED,
+  END,
+  ERROR,
+  EXISTS,
+  NOT_FOUND,
+  NOT_STORED,
+  numberReply,
+  OK,
+  clientError,
+  serverError,
+  statsReply,
+  STORED,
+  TOUCHED,
+  valuesReply,
+  type ValueHit,
+  versionReply,
+} from '@kbinlog/memcached-protocol';
+import { ApplyError, qualifiedTable, type TableCatalog } from '@kbinlog/node-store';
+import type { DataSource } from 'typeorm';
+import { WriteRefusedError, type BinlogCommitter } from '../write-path/binlog-committer';
+import { type Item, isLive, readRow, columnsOf, writeRow, type StoredRow } from './container-items';
+import type { InnodbMapping } from './innodb-mapping';
+import type { CommandHandler, MemcachedSession } from './memcached-server';
+import { MemoryStore } from './memory-store';
+
+const NOTHING = Buffer.alloc(0);
+/** MySQL ER_DATA_TOO_LONG: a value longer than its column. */
+const ER_DATA_TOO_LONG = 1406;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** What a write decides from the live item (undefined when absent or expired). */
+interface Decision {
+  readonly reply: Buffer;
+  /** The item to store, null to delete the row, undefined to change nothing. */
+  readonly store?: Item | null;
+}
+
+type Decide = (current: Item | undefined, container: Container) => Decision;
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** A client-facing error raised inside a write: answered as given, nothing written. */
+class ReplyError extends Error {
+  constructor(readonly reply: Buffer) {
+    super('reply');
+  }
+}
+
+/**
+ * Executes memcached commands with the InnoDB plugin's semantics: keys and values live in the
+ * rows of a container's table; every table write goes through the binlog committer (log first,
+ * then the store, then the reply). Policies decide whether the table, the memory cache or both
+ * are used.
+ */
+export class MemcachedEngine implements CommandHandler {
+  private readonly memory = new MemoryStore();
+  private readonly counters = { cmd_get: 0, cmd_set: 0, cmd_touch: 0, get_hits: 0, get_misses: 0, delete_hits: 0, delete_misses: 0 };
+  private readonly startedAt = nowSeconds();
+
+  constructor(
+    private readonly mapping: InnodbMapping,
+    private readonly database: DataSource,
+    private readonly committer: BinlogCommitter,
+    private readonly catalog: TableCatalog,
+    private readonly version: string,
+    private readonly connections: () => number,
+    private readonly onInternalError: (error: unknown) => void,
+  ) {}
+
+  async execute(command: Command, session: MemcachedSession): Promise<Buffer | 'close'> {
+    try {
+      switch (command.kind) {
+        case 'get':
+          return await this.get(command.keys, command.verb === 'gets', undefined, session);
+        case 'gat':
+          return await this.get(command.keys, command.verb === 'gats', command.exptime, session);
+        case 'store':
+          return this.quiet(command.noreply, await this.store(command.verb, command.key, command.flags, command.exptime, command.data, undefined, session));
+        case 'cas':
+          return this.quiet(command.noreply, await this.store('cas', command.key, command.flags, command.exptime, command.data, command.casUnique, session));
+        case 'delete':
+          return this.quiet(command.noreply, await this.delete(command.key, session));
+        case 'arithmetic':
+          return this.quiet(command.noreply, await this.arithmetic(command.verb, command.key, command.delta, session));
+        case 'touch':
+          return this.quiet(command.noreply, await this.touch(command.key, command.exptime, session));
+        case 'flush_all':
+          return this.quiet(command.noreply, await this.flushAll(command.delaySeconds, session));
+        case 'version':
+          return versionReply(this.version);
+        case 'verbosity':
+          return this.quiet(command.noreply, OK);
+        case 'stats':
+          return command.args.length > 0 ? ERROR : this.stats();
+        case 'quit':
+          return 'close';
+      }
+    } catch (error) {
+      if (error instanceof ReplyError) return 'noreply' in command && command.noreply ? NOTHING : error.reply;
+      return serverError(this.describeFailure(error));
+    }
+  }
+
+  /** A failed write in memcached's words where it has them; nothing of it was stored or logged. */
+  private describeFailure(error: unknown): string {
+    if (error instanceof WriteRefusedError) return error.message;
+    if (error instanceof ApplyError && error.errno === ER_DATA_TOO_LONG) return 'object too large for cache';
+    if (error instanceof ApplyError) return error.message.replace(/[\r\n]+/g, ' ');
+    this.onInternalError(error);
+    return 'internal error';
+  }
+
+  private quiet(noreply: boolean, reply: Buffer): Buffer {
+    return noreply ? NOTHING : reply;
+  }
+
+  private context(session: MemcachedSession) {
+    return {
+      delimiter: this.mapping.options.tableMapDelimiter,
+      current: session.container ?? this.mapping.defaultContainer.name,
+      containers: new Set(this.mapping.containers.keys()),
+    };
+  }
+
+  /** Routes a single-key command; a miss or client error is thrown as its reply. */
+  private route(key: string, session: MemcachedSession, miss: Buffer): { container: Container; key: string } {
+    const route = routeKey(key, this.context(session));
+    if (!route.ok) throw new ReplyError(route.reply === 'miss' ? miss : clientError(route.message));
+    session.container = route.container;
+    const container = this.mapping.containers.get(route.container);
+    const lookup = route.keys[0]?.lookup;
+    if (!container || lookup === null || lookup === undefined) throw new ReplyError(miss);
+    return { container, key: lookup };
+  }
+
+  private plan(operation: MemcachedOperation) {
+    const plan = planOperation(this.mapping.policies, operation);
+    if (!plan.allowed && plan.refusal === 'error') {
+      throw new ReplyError(serverError(`${operation} is disabled by innodb_memcache.cache_policies`));
+    }
+    return plan;
+  }
+
+  private async get(keys: readonly string[], withCas: boolean, exptime: number | undefined, session: MemcachedSession): Promise<Buffer> {
+    this.counters.cmd_get += keys.length;
+    const route = routeGetKeys(keys, this.context(session));
+    if (!route.ok) return route.reply === 'miss' ? END : clientError(route.message);
+    session.container = route.container;
+    const container = this.mapping.containers.get(route.container);
+    const plan = this.plan(exptime === undefined ? (withCas ? 'gets' : 'get') : withCas ? 'gats' : 'gat');
+    if (!container || !plan.allowed) return END;
+    const hits: ValueHit[] = [];
+    for (const { requested, lookup } of route.keys) {
+      if (lookup === null) {
+        hits.push({ key: requested, flags: 0, data: Buffer.from(switchReportValue(container)), ...(withCas ? { casUnique: 0n } : {}) });
+        continue;
+      }
+      const item =
+        exptime === undefined
+          ? await this.read(container, lookup, plan.stores)
+          : await this.touchItem(container, lookup, exptime, plan.stores);
+      if (item) {
+        this.counters.get_hits++;
+        hits.push({ key: requested, flags: item.flags, data: Buffer.from(item.value), ...(withCas ? { casUnique: item.cas } : {}) });
+      } else {
+        this.counters.get_misses++;
+      }
+    }
+    return valuesReply(hits, withCas);
+  }
+
+  private async read(container: Container, key: string, stores: readonly string[]): Promise<Item | undefined> {
+    const now = nowSeconds();
+    for (const store of stores) {
+      if (store === 'memory') {
+        const item = this.memory.get(container.name, key);
+        if (item && !(item.expiresAt !== 0 && item.expiresAt <= now)) return item;
+      } else {
+        const row = await readRow(this.database.manager, container, this.mapping.options, key, false);
+        if (isLive(row, now)) return row.item;
+      }
+    }
+    return undefined;
+  }
+
+  private async touchItem(container: Container, key: string, exptime: number, stores: readonly string[]): Promise<Item | undefined> {
+    let hit: Item | undefined;
+    await this.mutate(container, key, stores, (current) => {
+      hit = current && { ...current, expiresAt: toExpiresAt(exptime, nowSeconds()) };
+      return { reply: NOTHING, store: hit };
+    });
+    return hit;
+  }
+
+  private async store(
+    verb: 'set' | 'add' | 'replace' | 'append' | 'prepend' | 'cas',
+    rawKey: string,
+    flags: number,
+    exptime: number,
+    data: Buffer,
+    casUnique: bigint | undefined,
+    session: MemcachedSession,
+  ): Promise<Buffer> {
+    this.counters.cmd_set++;
+    const { container, key } = this.route(rawKey, session, verb === 'cas' ? NOT_FOUND : NOT_STORED);
+    const plan = this.plan(verb);
+    let value: string;
+    try {
+      value = utf8.decode(data);
+    } catch {
+      return clientError('value is not valid UTF-8 text, which the mapped text columns require');
+    }
+    const expiresAt = toExpiresAt(exptime, nowSeconds());
+    const fresh = (): Item => ({ value, flags, cas: this.mapping.cas.next(), expiresAt });
+    if (!plan.allowed) return NOT_STORED;
+    return this.mutate(container, key, plan.stores, (current) => {
+      switch (verb) {
+        case 'set':
+          return { reply: STORED, store: fresh() };
+        case 'add':
+          return current ? { reply: NOT_STORED } : { reply: STORED, store: fresh() };
+        case 'replace':
+          return current ? { reply: STORED, store: fresh() } : { reply: NOT_STORED };
+        case 'cas':
+          if (!current) return { reply: NOT_FOUND };
+          return current.cas === casUnique ? { reply: STORED, store: fresh() } : { reply: EXISTS };
+        case 'append':
+        case 'prepend': {
+          if (!current) return { reply: NOT_STORED };
+          // Old flags and expiry stay; with several value columns the command's flags pick the column [S].
+          const joined = this.concatenate(container, current.value, value, verb, flags);
+          return { reply: STORED, store: { ...current, value: joined, cas: this.mapping.cas.next() } };
+        }
+      }
+    });
+  }
+
+  private concatenate(container: Container, stored: string, data: string, verb: 'append' | 'prepend', flags: number): string {
+    const count = container.values.length;
+    if (count === 1) return verb === 'append' ? stored + data : data + stored;
+    const { separator } = this.mapping.options;
+    const parts = splitValue(stored, separator, count);
+    const index = valueColumnForFlags(flags, count);
+    const part = parts[index] ?? '';
+    parts[index] = verb === 'append' ? part + data : data + part;
+    return joinValues(parts, separator);
+  }
+
+  private async delete(rawKey: string, session: MemcachedSession): Promise<Buffer> {
+    const { container, key } = this.route(rawKey, session, NOT_FOUND);
+    const plan = this.plan('delete');
+    if (!plan.allowed) return NOT_FOUND;
+    const reply = await this.mutate(container, key, plan.stores, (current) => (current ? { reply: DELETED, store: null } : { reply: NOT_FOUND }));
+    if (reply === DELETED) this.counters.delete_hits++;
+    else this.counters.delete_misses++;
+    return reply;
+  }
+
+  private async arithmetic(verb: 'incr' | 'decr', rawKey: string, delta: bigint, session: MemcachedSession): Promise<Buffer> {
+    const { container, key } = this.route(rawKey, session, NOT_FOUND);
+    const plan = this.plan(verb);
+    if (!plan.allowed) return NOT_FOUND;
+    return this.mutate(container, key, plan.stores, (current) => {
+      if (!current) return { reply: NOT_FOUND };
+      const result = applyArithmetic(verb, current.value, delta);
+      if (!result.ok) throw new ReplyError(clientError('cannot increment or decrement non-numeric value'));
+      return { reply: numberReply(BigInt(result.value)), store: { ...current, value: result.value, cas: this.mapping.cas.next() } };
+    });
+  }
+
+  private async touch(rawKey: string, exptime: number, session: MemcachedSession): Promise<Buffer> {
+    this.counters.cmd_touch++;
+    const { container, key } = this.route(rawKey, session, NOT_FOUND);
+    const plan = this.plan('touch');
+    if (!plan.allowed) return NOT_FOUND;
+    return this.mutate(container, key, plan.stores, (current) =>
+      current ? { reply: TOUCHED, store: { ...current, expiresAt: toExpiresAt(exptime, nowSeconds()) } } : { reply: NOT_FOUND },
+    );
+  }
+
+  private async flushAll(delaySeconds: number, session: MemcachedSession): Promise<Buffer> {
+    const container = this.mapping.containers.get(session.container ?? this.mapping.defaultContainer.name) ?? this.mapping.defaultContainer;
+    const plan = this.plan('flush_all');
+    if (!plan.allowed) return OK;
+    const flush = async () => {
+      for (const store of plan.stores) {
+        if (store === 'memory') this.memory.flush(container.name);
+        // MySQL logs flush_all as this statement [D]; it travels as a statement event.
+        else await this.committer.statement({ type: 'statement', schema: container.schema, sql: `TRUNCATE TABLE ${qualifiedTable(container.schema, container.table)}` });
+      }
+    };
+    if (delaySeconds > 0) {
+      // Like memcached, a delayed flush lives in this process only: a restart forgets it.
+      setTimeout(() => void flush().catch(() => undefined), delaySeconds * 1000).unref();
+      return OK;
+    }
+    await flush();
+    return OK;
+  }
+
+  /**
+   * Applies a write decision to each store of the plan. Table writes run inside the committer's
+   * database transaction under a row lock, and are logged before they commit.
+   */
+  private async mutate(container: Container, key: string, stores: readonly string[], decide: Decide): Promise<Buffer> {
+    let decision: Decision | undefined;
+    if (stores.includes('table')) {
+      decision = await this.committer.write(async (manager) => {
+        const row: StoredRow | undefined = await readRow(manager, container, this.mapping.options, key, true);
+        const live = isLive(row, nowSeconds()) ? row : undefined;
+        const decided = decide(live?.item, container);
+        const events: RowEvent[] = [];
+        if (decided.store === null && live) {
+          events.push(await writeRow(manager, this.catalog, container, key, { before: live.image, columns: undefined }));
+        } else if (decided.store) {
+          events.push(await writeRow(manager, this.catalog, container, key, {
+            before: row?.image,
+            columns: columnsOf(container, this.mapping.options, key, decided.store),
+          }));
+        }
+        return { events, result: decided };
+      });
+    }
+    if (stores.includes('memory')) {
+      const memoryDecision = decision ?? decide(this.liveMemoryItem(container, key), container);
+      decision ??= memoryDecision;
+      if (memoryDecision.store === null) this.memory.delete(container.name, key);
+      else if (memoryDecision.store) this.memory.set(container.name, key, memoryDecision.store);
+    }
+    return decision?.reply ?? NOTHING;
+  }
+
+  private liveMemoryItem(container: Container, key: string): Item | undefined {
+    const item = this.memory.get(container.name, key);
+    return item && !(item.expiresAt !== 0 && item.expiresAt <= nowSeconds()) ? item : undefined;
+  }
+
+  private stats(): Buffer {
+    const now = nowSeconds();
+    return statsReply([
+      ['pid', process.pid],
+      ['uptime', now - this.startedAt],
+      ['time', now],
+      ['version', this.version],
+      ['curr_connections', this.connections()],
+      ...Object.entries(this.counters),
+    ]);
+  }
+}

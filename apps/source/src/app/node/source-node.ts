@@ -1,0 +1,151 @@
+import { binlogCoordinates, formatCoordinates } from '@kbinlog/binlog';
+import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, logEnd } from '@kbinlog/binlog-kafka';
+import { ensureNodeSchema, nodeServerUuid, openNodeDatabase, TableCatalog } from '@kbinlog/node-store';
+import { ReplicationChannel } from '@kbinlog/replication';
+import { KBINLOG_VERSION } from '@kbinlog/service-runtime';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Admin, Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { bootstrapInnodbMemcache, loadInnodbMapping } from '../memcached/innodb-mapping';
+import { MemcachedEngine } from '../memcached/memcached-engine';
+import { MemcachedServer } from '../memcached/memcached-server';
+import { SOURCE_CONFIG, type SourceConfig } from '../source-config';
+import { BinlogCommitter } from '../write-path/binlog-committer';
+import { parseFaultInjection } from '../write-path/fault-injection';
+
+const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
+
+/** SHOW MASTER STATUS, with MySQL's field names. */
+export interface SourceStatus {
+  readonly File: string;
+  readonly Position: string;
+  readonly Executed_Gtid_Set: string;
+  readonly Server_Id: number;
+  readonly Server_UUID: string;
+  readonly Binlog_Coordinates: string;
+  readonly Memcached_Port: number;
+}
+
+/**
+ * The source node's life: its database, the binlog writer (fencing any earlier writer), catching
+ * up from its own log before it opens its memcached port (invariants 2 and 4), then serving.
+ */
+@Injectable()
+export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('source');
+  private database!: DataSource;
+  private kafka!: Kafka;
+  private admin!: Admin;
+  private writer!: BinlogWriter;
+  private committer!: BinlogCommitter;
+  private server!: MemcachedServer;
+  private serverUuid = '';
+  private memcachedPort = 0;
+
+  constructor(@Inject(SOURCE_CONFIG) private readonly config: SourceConfig) {}
+
+  async onModuleInit(): Promise<void> {
+    const { config } = this;
+    const names = clusterNames(config.cluster);
+    this.database = await openNodeDatabase(config.databaseUrl);
+    await ensureNodeSchema(this.database);
+    this.serverUuid = await nodeServerUuid(this.database);
+    await bootstrapInnodbMemcache(this.database);
+
+    this.kafka = createKafka({
+      clientId: `kbinlog-source-${config.nodeName}`,
+      brokers: config.kafkaBrokers,
+      log: (level, message, fields) => this.logger[level === 'info' || level === 'debug' ? 'log' : level]({ ...fields, msg: message }),
+    });
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    const created = await ensureBinlogTopic(this.admin, names.topic, {
+      retentionMs: config.binlogRetentionMs,
+      replicationFactor: config.binlogReplicationFactor,
+      minInsyncReplicas: config.binlogMinInsyncReplicas,
+    });
+    this.logger.log({ event: 'binlog.topic', topic: names.topic, created: created === 'created' });
+
+    // Fence first: from here no earlier writer can commit, so the log end below is final.
+    this.writer = new BinlogWriter(this.kafka, names.topic, names.writerTransactionalId);
+    await this.writer.connect();
+    const catalog = new TableCatalog();
+    const channel = new ReplicationChannel(
+      this.kafka,
+      this.database,
+      catalog,
+      { cluster: config.cluster, topic: names.topic, consumerGroup: names.replicaGroup(config.nodeName), execMode: 'STRICT', relayMaxRecords: 10_000, relayMaxBytes: 64 << 20 },
+      { info: (fields, message) => this.logger.log({ ...fields, msg: message }), error: (fields, message) => this.logger.error({ ...fields, msg: message }) },
+    );
+    const stored = await channel.load();
+    const end = await logEnd(this.admin, names.topic);
+    if (stored.nextOffset < end) {
+      const started = Date.now();
+      this.logger.log({ event: 'catch_up.started', from: stored.nextOffset.toString(), to: end.toString() }, 'applying the binlog the store lacks');
+      await channel.start();
+      await channel.waitUntilApplied(end, CATCH_UP_TIMEOUT_MS);
+      await channel.stop();
+      this.logger.log({ event: 'catch_up.done', position: channel.position.nextOffset.toString(), ms: Date.now() - started }, 'caught up');
+    }
+
+    const mapping = await loadInnodbMapping(this.database);
+    this.committer = new BinlogCommitter(
+      this.database,
+      catalog,
+      this.writer,
+      { serverUuid: this.serverUuid, serverId: config.serverId },
+      channel.position,
+      {
+        wBatchSize: config.wBatchSize,
+        onFatal: (reason, error) => {
+          // The store and the log may disagree: restart, and catching up at start reconciles them.
+          this.logger.fatal({ event: 'source.fatal', reason, error: String(error) }, 'stopping: the store must be reconciled with the binlog');
+          setImmediate(() => process.exit(70));
+        },
+      },
+      parseFaultInjection(config.faultInjection),
+    );
+    const engine = new MemcachedEngine(mapping, this.database, this.committer, catalog, `${KBINLOG_VERSION}-kbinlog`,
+      () => this.server.connections,
+      (error) => this.logger.error({ event: 'memcached.internal_error', error: error instanceof Error ? error.stack : String(error) }, 'command failed'),
+    );
+    this.server = new MemcachedServer(engine, config.maxItemSize, {
+      info: (fields, message) => this.logger.log({ ...fields, msg: message }),
+      warn: (fields, message) => this.logger.warn({ ...fields, msg: message }),
+    });
+    this.logger.log({
+      event: 'source.ready',
+      server_uuid: this.serverUuid,
+      server_id: config.serverId,
+      position: this.status().Binlog_Coordinates,
+      containers: [...mapping.containers.keys()],
+      default_container: mapping.defaultContainer.name,
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.memcachedPort = await this.server.listen(this.config.memcachedPort, this.config.memcachedHost);
+    this.logger.log({ event: 'memcached.listening', host: this.config.memcachedHost, port: this.memcachedPort }, 'memcached protocol listening');
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.committer?.refuse('the source is shutting down');
+    await this.server?.close();
+    await this.writer?.disconnect().catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+    await this.database?.destroy().catch(() => undefined);
+  }
+
+  status(): SourceStatus {
+    const position = this.committer.position;
+    return {
+      File: `${position.topic}-0`,
+      Position: position.nextOffset.toString(),
+      Executed_Gtid_Set: position.executedGtids.toString(),
+      Server_Id: this.config.serverId,
+      Server_UUID: this.serverUuid,
+      Binlog_Coordinates: formatCoordinates(binlogCoordinates(this.config.cluster, position.nextOffset)),
+      Memcached_Port: this.memcachedPort,
+    };
+  }
+}

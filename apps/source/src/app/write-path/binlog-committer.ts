@@ -1,0 +1,216 @@
+import { type BinlogGroup, formatGtid, type RowEvent, type StatementEvent } from '@kbinlog/binlog';
+import type { BinlogTransaction, BinlogWriter } from '@kbinlog/binlog-kafka';
+import { type AppliedPosition, applyGroup, positionAfter, type TableCatalog, writeAppliedPosition } from '@kbinlog/node-store';
+import { performance } from 'node:perf_hooks';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { FaultInjection } from './fault-injection';
+
+/** A write: runs inside the batch's database transaction, applying and returning its row events. */
+export type RowWrite<T> = (manager: EntityManager) => Promise<{ readonly events: readonly RowEvent[]; readonly result: T }>;
+
+export interface NodeIdentity {
+  readonly serverUuid: string;
+  readonly serverId: number;
+}
+
+/** Why a write was refused; the memcached edge maps it to SERVER_ERROR. */
+export class WriteRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WriteRefusedError';
+  }
+}
+
+type Job =
+  | { kind: 'rows'; write: RowWrite<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void }
+  | { kind: 'statement'; event: StatementEvent; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+
+export interface CommitterOptions {
+  /** daemon_memcached_w_batch_size: up to this many queued writes share one binlog group. */
+  readonly wBatchSize: number;
+  /** Called when the outcome of a Kafka commit is unknown or the store lags the log: exit and recover. */
+  readonly onFatal: (reason: string, error: unknown) => void;
+}
+
+function nowUs(): number {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+}
+
+function isFenced(error: unknown): boolean {
+  const text = `${(error as { type?: string }).type ?? ''} ${error instanceof Error ? error.message : String(error)}`;
+  return /INVALID_PRODUCER_EPOCH|PRODUCER_FENCED|epoch|fenced/i.test(text);
+}
+
+/**
+ * The source's write path, in the order invariant 2 demands: run the writes in a database
+ * transaction, append their binlog group in a Kafka transaction, record the new position in the
+ * same database transaction, commit Kafka, then commit the database, and only then answer.
+ *
+ * A Kafka producer has one open transaction at a time, so writes are queued and taken in order;
+ * with wBatchSize > 1 the writes waiting together share one transaction and one group.
+ * When a Kafka commit's outcome is unknown (it failed, so it may or may not be in the log), or
+ * the database commit fails after the log committed, the store may disagree with the log: the
+ * committer stops and the process restarts, re-applying the log before it takes writes again.
+ */
+export class BinlogCommitter {
+  private readonly queue: Job[] = [];
+  private busy = false;
+  private refusal: string | undefined;
+
+  constructor(
+    private readonly database: DataSource,
+    private readonly catalog: TableCatalog,
+    private readonly writer: BinlogWriter,
+    private readonly identity: NodeIdentity,
+    private applied: AppliedPosition,
+    private readonly options: CommitterOptions,
+    private readonly faults: FaultInjection,
+  ) {}
+
+  get position(): AppliedPosition {
+    return this.applied;
+  }
+
+  write<T>(write: RowWrite<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => this.enqueue({ kind: 'rows', write, resolve: resolve as (value: unknown) => void, reject }));
+  }
+
+  /** flush_all: a statement that commits implicitly, so it is logged first and then run. */
+  statement(event: StatementEvent): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'statement', event, resolve: resolve as (value: unknown) => void, reject }));
+  }
+
+  /** Refuse every later write with `reason` (fenced, or shutting down). */
+  refuse(reason: string): void {
+    this.refusal = reason;
+    for (const job of this.queue.splice(0)) job.reject(new WriteRefusedError(reason));
+  }
+
+  private enqueue(job: Job): void {
+    if (this.refusal) {
+      job.reject(new WriteRefusedError(this.refusal));
+      return;
+    }
+    this.queue.push(job);
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      while (this.queue.length > 0 && !this.refusal) {
+        const first = this.queue[0];
+        if (first.kind === 'statement') {
+          this.queue.shift();
+          await this.commitStatement(first);
+        } else {
+          let count = 0;
+          while (count < this.queue.length && count < this.options.wBatchSize && this.queue[count].kind === 'rows') count++;
+          await this.commitRows(this.queue.splice(0, count) as Extract<Job, { kind: 'rows' }>[]);
+        }
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private nextGroup(events: readonly (RowEvent | StatementEvent)[]): BinlogGroup {
+    const transaction = this.applied.executedGtids.lastTransaction(this.identity.serverUuid) + 1n;
+    return {
+      gtid: formatGtid({ serverUuid: this.identity.serverUuid, transaction }),
+      serverId: this.identity.serverId,
+      commitTimeUs: nowUs(),
+      events,
+    };
+  }
+
+  private async commitRows(jobs: Extract<Job, { kind: 'rows' }>[]): Promise<void> {
+    const runner = this.database.createQueryRunner();
+    const outcomes: ({ ok: true; result: unknown } | { ok: false; error: unknown })[] = [];
+    let transaction: BinlogTransaction | undefined;
+    let logCommitted = false;
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      const events: RowEvent[] = [];
+      for (const [index, job] of jobs.entries()) {
+        // A savepoint per write: one bad write in a batch leaves the others intact.
+        await runner.query(`SAVEPOINT w${index}`);
+        try {
+          const { events: written, result } = await job.write(runner.manager);
+          events.push(...written);
+          outcomes.push({ ok: true, result });
+        } catch (error) {
+          await runner.query(`ROLLBACK TO SAVEPOINT w${index}`);
+          outcomes.push({ ok: false, error });
+        }
+      }
+      if (events.length > 0) {
+        const group = this.nextGroup(events);
+        transaction = await this.writer.begin();
+        const offset = await transaction.append(group);
+        const next = positionAfter(this.applied, offset, group);
+        await writeAppliedPosition(runner.manager, next);
+        try {
+          await transaction.commit();
+        } catch (error) {
+          // The commit may have reached the broker: the log's content is unknown to us now.
+          this.refuse('the source lost its place in the binlog');
+          this.options.onFatal(isFenced(error) ? 'fenced by a newer writer' : 'binlog commit outcome unknown', error);
+          throw error;
+        }
+        logCommitted = true;
+        this.faults.hit('after-log-commit');
+        await runner.commitTransaction();
+        this.applied = next;
+      } else {
+        await runner.commitTransaction();
+      }
+      jobs.forEach((job, index) => {
+        const outcome = outcomes[index];
+        if (outcome.ok) job.resolve(outcome.result);
+        else job.reject(outcome.error);
+      });
+    } catch (error) {
+      if (logCommitted) {
+        this.refuse('the store lags the binlog');
+        this.options.onFatal('database commit failed after the binlog commit', error);
+      }
+      await transaction?.abort().catch(() => undefined);
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      const reason = this.refusal ?? `binlog unavailable: ${error instanceof Error ? error.message : String(error)}`;
+      for (const job of jobs) job.reject(new WriteRefusedError(reason));
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async commitStatement(job: Extract<Job, { kind: 'statement' }>): Promise<void> {
+    const group = this.nextGroup([job.event]);
+    let transaction: BinlogTransaction | undefined;
+    try {
+      transaction = await this.writer.begin();
+      const offset = await transaction.append(group);
+      try {
+        await transaction.commit();
+      } catch (error) {
+        this.refuse('the source lost its place in the binlog');
+        this.options.onFatal(isFenced(error) ? 'fenced by a newer writer' : 'binlog commit outcome unknown', error);
+        throw error;
+      }
+      this.faults.hit('after-log-commit');
+      try {
+        this.applied = await applyGroup(this.database, this.catalog, this.applied, offset, group, 'STRICT');
+      } catch (error) {
+        this.refuse('the store lags the binlog');
+        this.options.onFatal('statement failed after the binlog commit', error);
+        throw error;
+      }
+      job.resolve(undefined);
+    } catch (error) {
+      await transaction?.abort().catch(() => undefined);
+      job.reject(new WriteRefusedError(this.refusal ?? `binlog unavailable: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  }
+}
