@@ -4,3 +4,5 @@ export * from './lib/start-test-infra';
 export * from './lib/kafka';
 export * from './lib/mariadb';
 export * from './lib/service-process';
+export * from './lib/memcached-client';
+export * from './lib/binlog-replay';

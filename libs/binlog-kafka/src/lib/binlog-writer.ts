@@ -23,7 +23,16 @@ export class BinlogWriter {
     transactionalId: string,
     transactionTimeoutMs = 60_000,
   ) {
-    this.producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: transactionTimeoutMs });
+    this.producer = kafka.producer({
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: transactionTimeoutMs,
+      // Right after a commit the coordinator is still writing markers and answers the next
+      // transaction with CONCURRENT_TRANSACTIONS; kafkajs' default 300 ms first backoff made
+      // every write wait ~150 ms here. Short, growing backoffs (same ~5 s budget) cost ~9 ms.
+      retry: { initialRetryTime: 2, maxRetryTime: 100, retries: 50 },
+    });
   }
 
   async connect(): Promise<void> {

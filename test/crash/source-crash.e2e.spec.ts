@@ -1,0 +1,86 @@
+/**
+ * Invariant 2 at its most dangerous moment: the source dies (SIGKILL) after the Kafka commit of a
+ * write and before its database commit. Afterwards the source's table must equal the log, and no
+ * client may have been told STORED for a write that is not in the log.
+ */
+import {
+  MemcachedTestClient,
+  nodeFlags,
+  replayTable,
+  resetNodeDatabases,
+  type RunningService,
+  startService,
+  testInfra,
+  uniqueClusterName,
+  waitFor,
+} from '@kbinlog/testing';
+import { createConnection } from 'mysql2/promise';
+
+const infra = testInfra();
+const server = infra.mariadb[0];
+const cluster = uniqueClusterName('crash');
+const topic = `kbinlog.${cluster}.binlog`;
+const CRASH_AT_WRITE = 5;
+const DEMO = { schema: 'test', table: 'demo_test', keyColumn: 'c1' };
+
+async function sourceStatus(service: RunningService): Promise<{ Position: string; Memcached_Port: number }> {
+  return (await (await fetch(`${service.httpUrl}/status`)).json()) as { Position: string; Memcached_Port: number };
+}
+
+async function tableRows(): Promise<Map<string, Record<string, string | null>>> {
+  const connection = await createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
+  try {
+    const [rows] = await connection.query({ sql: 'SELECT * FROM test.demo_test', typeCast: (field, next) => (field.type === 'NEWDECIMAL' ? next() : field.string()) });
+    return new Map((rows as Record<string, string | null>[]).map((row) => [String(row['c1']), row]));
+  } finally {
+    await connection.end();
+  }
+}
+
+describe('a source killed between the binlog commit and the database commit', () => {
+  const flags = nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 });
+  let restarted: RunningService | undefined;
+
+  beforeAll(async () => {
+    await resetNodeDatabases(server);
+  });
+
+  afterAll(async () => {
+    await restarted?.stop();
+  });
+
+  it('never acknowledges a write the log lacks, and recovers the logged write at restart', async () => {
+    const crashing = await startService('source', [...flags, '--memcached-port', '0', '--fault-injection', `after-log-commit@${CRASH_AT_WRITE}`]);
+    const seeded = await tableRows();
+    const client = await MemcachedTestClient.connect((await sourceStatus(crashing)).Memcached_Port);
+    const acknowledged: string[] = [];
+    for (let i = 1; i <= CRASH_AT_WRITE + 3; i++) {
+      const reply = await client.set(`k${i}`, `v${i}`).catch(() => 'connection lost');
+      if (reply === 'STORED\r\n') acknowledged.push(`k${i}`);
+      if (client.isClosed) break;
+    }
+    await crashing.stop();
+    expect(crashing.process.signalCode).toBe('SIGKILL');
+    // The write that was in flight was never acknowledged; the ones before it were.
+    expect(acknowledged).toEqual(['k1', 'k2', 'k3', 'k4']);
+    // The crash hit between the two commits: the database lacks the write the log holds.
+    expect([...(await tableRows()).keys()]).not.toContain(`k${CRASH_AT_WRITE}`);
+
+    restarted = await startService('source', [...flags, '--memcached-port', '0']);
+    expect(restarted.output.some((line) => line.includes('"event":"catch_up.done"'))).toBe(true);
+    const position = BigInt((await sourceStatus(restarted)).Position);
+    const logged = await replayTable(infra, topic, DEMO, position, seeded);
+    const stored = await tableRows();
+
+    expect([...stored.keys()].sort()).toEqual([...logged.keys()].sort());
+    for (const [key, row] of logged) expect(stored.get(key)).toEqual(row);
+    for (const key of acknowledged) expect(logged.has(key)).toBe(true);
+    expect(stored.get(`k${CRASH_AT_WRITE}`)?.['c2']).toBe(`v${CRASH_AT_WRITE}`);
+
+    // And the source takes writes again, continuing the log.
+    const again = await MemcachedTestClient.connect((await sourceStatus(restarted)).Memcached_Port);
+    expect(await again.set('after-restart', 'ok')).toBe('STORED\r\n');
+    again.close();
+    await waitFor(async () => BigInt((await sourceStatus(restarted!)).Position) > position, { description: 'the position to advance', timeoutMs: 5000 });
+  });
+});
