@@ -7,5 +7,7 @@ module.exports = async () => ({
   // One test file at a time: nodes create databases under fixed names (innodb_memcache, test,
   // kbinlog) on the run's shared servers, and a 2-core machine gains little from parallel files.
   maxWorkers: 1,
+  // A global option (ignored in project configs): end-to-end hooks start real processes.
+  testTimeout: 60_000,
   reporters: ['default', '<rootDir>/tools/jest/summary-reporter.js'],
 });

@@ -15,6 +15,10 @@ import {
   waitFor,
 } from '@kbinlog/testing';
 import { createConnection } from 'mysql2/promise';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 const infra = testInfra();
 const [sourceServer, replicaServer] = infra.mariadb;
@@ -125,5 +129,27 @@ describe('MySQL 14.21.6: the InnoDB memcached plugin and replication', () => {
     expect(status).toMatchObject({ Replica_IO_Running: 'Yes', Replica_SQL_Running: 'Yes', Last_Errno: 0, Seconds_Behind_Source: 0 });
     const sourceStatus = await json<{ Executed_Gtid_Set: string }>(`${source.httpUrl}/status`);
     expect(status['Executed_Gtid_Set']).toBe(sourceStatus.Executed_Gtid_Set);
+  });
+
+  it('kcat reads the binlog topic and prints one readable line per group', async () => {
+    const { stdout } = await execFileAsync('kcat', [
+      '-C', '-b', infra.kafka.brokers.join(','), '-t', `kbinlog.${cluster}.binlog`,
+      '-X', 'isolation.level=read_committed', '-e', '-q', '-f', '%o %k %h %s\\n',
+    ]);
+    const lines = stdout.trim().split('\n');
+    // set, set, delete, flush_all, set, set, flush_all: seven groups, offsets two apart (markers).
+    expect(lines).toHaveLength(7);
+    const parsed = lines.map((line) => {
+      const [offset, key, headers, ...value] = line.split(' ');
+      return { offset: Number(offset), key, headers, group: JSON.parse(value.join(' ')) };
+    });
+    expect(parsed.map(({ group }) => group.events[0].type)).toEqual(['insert', 'update', 'delete', 'statement', 'insert', 'insert', 'statement']);
+    for (const [index, { offset, key, headers, group }] of parsed.entries()) {
+      expect(key).toMatch(/^[0-9a-f-]{36}:\d+$/);
+      expect(group.gtid).toBe(key);
+      expect(headers).toBe(`format=1,server_id=1,events=${group.events.length}`);
+      if (index > 0) expect(offset).toBeGreaterThan(parsed[index - 1].offset + 1);
+    }
+    expect(parsed[3].group.events[0]).toEqual({ type: 'statement', schema: 'test', sql: 'TRUNCATE TABLE `test`.`demo_test`' });
   });
 });

@@ -23,7 +23,7 @@ const TESTING_JEST = join(workspaceRoot, 'libs', 'testing', 'src', 'jest');
 function projectConfig(projectDir, { infra = false } = {}) {
   const { jsc, module } = swcOptions();
   const infraHooks = infra
-    ? { globalSetup: join(TESTING_JEST, 'global-setup.ts'), globalTeardown: join(TESTING_JEST, 'global-teardown.ts'), testTimeout: 60_000 }
+    ? { globalSetup: join(TESTING_JEST, 'global-setup.ts'), globalTeardown: join(TESTING_JEST, 'global-teardown.ts') }
     : {};
   return {
     displayName: relative(workspaceRoot, projectDir),
