@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The run command (`npm start`): installs what is missing and starts the local development set.
-# For now that is Kafka and one MariaDB per node (source, replica-1, replica-2); the kbinlog
-# services join it as they are built (see README).
+# The run command (`npm start`): installs what is missing, builds, and starts the local cluster —
+# Kafka, a source, two replicas and the coordinator, each node with its own MariaDB — then prints
+# how to connect. Arguments go to `kbinlog stack up`, e.g. `npm start -- --replicas 3`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 npm run --silent build
-exec bash infra/local/up.sh "$@"
+exec bin/kbinlog stack up --detach "$@"

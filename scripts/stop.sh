@@ -1,4 +1,4 @@
 #!/usr/bin/env bash
-# `npm stop`: stops what `npm start` started, by pid.
+# `npm stop`: stops the local cluster `npm start` started (nodes by pid, then MariaDB and Kafka).
 set -euo pipefail
-exec bash "$(dirname "${BASH_SOURCE[0]}")/../infra/local/down.sh" "$@"
+exec "$(dirname "${BASH_SOURCE[0]}")/../bin/kbinlog" stack down "$@"

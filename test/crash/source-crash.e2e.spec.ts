@@ -10,11 +10,11 @@ import {
   resetNodeDatabases,
   type RunningService,
   startService,
+  tableByKey,
   testInfra,
   uniqueClusterName,
   waitFor,
 } from '@kbinlog/testing';
-import { createConnection } from 'mysql2/promise';
 
 const infra = testInfra();
 const server = infra.mariadb[0];
@@ -25,16 +25,6 @@ const DEMO = { schema: 'test', table: 'demo_test', keyColumn: 'c1' };
 
 async function sourceStatus(service: RunningService): Promise<{ Position: string; Memcached_Port: number }> {
   return (await (await fetch(`${service.httpUrl}/status`)).json()) as { Position: string; Memcached_Port: number };
-}
-
-async function tableRows(): Promise<Map<string, Record<string, string | null>>> {
-  const connection = await createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
-  try {
-    const [rows] = await connection.query({ sql: 'SELECT * FROM test.demo_test', typeCast: (field, next) => (field.type === 'NEWDECIMAL' ? next() : field.string()) });
-    return new Map((rows as Record<string, string | null>[]).map((row) => [String(row['c1']), row]));
-  } finally {
-    await connection.end();
-  }
 }
 
 describe('a source killed between the binlog commit and the database commit', () => {
@@ -51,7 +41,7 @@ describe('a source killed between the binlog commit and the database commit', ()
 
   it('never acknowledges a write the log lacks, and recovers the logged write at restart', async () => {
     const crashing = await startService('source', [...flags, '--memcached-port', '0', '--fault-injection', `after-log-commit@${CRASH_AT_WRITE}`]);
-    const seeded = await tableRows();
+    const seeded = await tableByKey(server);
     const client = await MemcachedTestClient.connect((await sourceStatus(crashing)).Memcached_Port);
     const acknowledged: string[] = [];
     for (let i = 1; i <= CRASH_AT_WRITE + 3; i++) {
@@ -64,13 +54,13 @@ describe('a source killed between the binlog commit and the database commit', ()
     // The write that was in flight was never acknowledged; the ones before it were.
     expect(acknowledged).toEqual(['k1', 'k2', 'k3', 'k4']);
     // The crash hit between the two commits: the database lacks the write the log holds.
-    expect([...(await tableRows()).keys()]).not.toContain(`k${CRASH_AT_WRITE}`);
+    expect([...(await tableByKey(server)).keys()]).not.toContain(`k${CRASH_AT_WRITE}`);
 
     restarted = await startService('source', [...flags, '--memcached-port', '0']);
     expect(restarted.output.some((line) => line.includes('"event":"catch_up.done"'))).toBe(true);
     const position = BigInt((await sourceStatus(restarted)).Position);
     const logged = await replayTable(infra, topic, DEMO, position, seeded);
-    const stored = await tableRows();
+    const stored = await tableByKey(server);
 
     expect([...stored.keys()].sort()).toEqual([...logged.keys()].sort());
     for (const [key, row] of logged) expect(stored.get(key)).toEqual(row);

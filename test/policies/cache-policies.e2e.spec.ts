@@ -5,6 +5,7 @@
  */
 import {
   MemcachedTestClient,
+  queryRows,
   nodeFlags,
   resetNodeDatabases,
   type RunningService,
@@ -12,22 +13,11 @@ import {
   testInfra,
   uniqueClusterName,
 } from '@kbinlog/testing';
-import { createConnection } from 'mysql2/promise';
 
 const infra = testInfra();
 const server = infra.mariadb[0];
 const cluster = uniqueClusterName('policy');
 const flags = [...nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 }), '--memcached-port', '0'];
-
-async function sql(statement: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
-  const connection = await createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
-  try {
-    const [rows] = await connection.query(statement, values);
-    return rows as Record<string, unknown>[];
-  } finally {
-    await connection.end();
-  }
-}
 
 interface Running {
   readonly source: RunningService;
@@ -37,7 +27,7 @@ interface Running {
 
 /** Policies are read at start, as the plugin reads them when it loads. */
 async function startWithPolicy(get: string, set: string, del: string, flush: string): Promise<Running> {
-  await sql('UPDATE innodb_memcache.cache_policies SET get_policy = ?, set_policy = ?, delete_policy = ?, flush_policy = ?', [get, set, del, flush]);
+  await queryRows(server, 'UPDATE innodb_memcache.cache_policies SET get_policy = ?, set_policy = ?, delete_policy = ?, flush_policy = ?', [get, set, del, flush]);
   const source = await startService('source', flags);
   const status = async () => (await (await fetch(`${source.httpUrl}/status`)).json()) as { Position: string; Memcached_Port: number };
   const client = await MemcachedTestClient.connect((await status()).Memcached_Port);
@@ -65,7 +55,7 @@ describe('cache policies', () => {
     const before = await running.position();
     expect(await running.client.set('mem', 'only')).toBe('STORED\r\n');
     expect(await running.client.call('get mem\r\n', (reply) => reply.endsWith('END\r\n'))).toBe('VALUE mem 0 4\r\nonly\r\nEND\r\n');
-    expect(await sql("SELECT * FROM test.demo_test WHERE c1 = 'mem'")).toEqual([]);
+    expect(await queryRows(server, "SELECT * FROM test.demo_test WHERE c1 = 'mem'")).toEqual([]);
     // AA lives in the table only, so a memory-only get misses it.
     expect(await running.client.call('get AA\r\n', (reply) => reply.endsWith('END\r\n'))).toBe('END\r\n');
     expect(await running.client.call('delete mem\r\n')).toBe('DELETED\r\n');
@@ -76,34 +66,34 @@ describe('cache policies', () => {
     running = await startWithPolicy('caching', 'caching', 'caching', 'caching');
     const before = await running.position();
     expect(await running.client.set('both', 'v1')).toBe('STORED\r\n');
-    expect(await sql("SELECT c2 FROM test.demo_test WHERE c1 = 'both'")).toEqual([{ c2: 'v1' }]);
+    expect(await queryRows(server, "SELECT c2 FROM test.demo_test WHERE c1 = 'both'")).toEqual([{ c2: 'v1' }]);
     expect(BigInt(await running.position())).toBeGreaterThan(BigInt(before));
     // Changed behind the plugin's back, the table differs; memory answers first.
-    await sql("UPDATE test.demo_test SET c2 = 'changed in SQL' WHERE c1 = 'both'");
+    await queryRows(server, "UPDATE test.demo_test SET c2 = 'changed in SQL' WHERE c1 = 'both'");
     expect(await running.client.call('get both\r\n', (reply) => reply.endsWith('END\r\n'))).toBe('VALUE both 0 2\r\nv1\r\nEND\r\n');
     // A key only the table has is found there.
     expect(await running.client.call('get AA\r\n', (reply) => reply.endsWith('END\r\n'))).toBe('VALUE AA 8 12\r\nHELLO, HELLO\r\nEND\r\n');
     expect(await running.client.call('flush_all\r\n')).toBe('OK\r\n');
-    expect(await sql('SELECT * FROM test.demo_test')).toEqual([]);
+    expect(await queryRows(server, 'SELECT * FROM test.demo_test')).toEqual([]);
     expect(await running.client.call('get both\r\n', (reply) => reply.endsWith('END\r\n'))).toBe('END\r\n');
   });
 
   it('disabled: gets miss, writes, deletes and flushes are refused and change nothing', async () => {
-    await sql("INSERT IGNORE INTO test.demo_test (c1, c2, c3, c4, c5) VALUES ('kept', 'x', 0, 0, 0)");
+    await queryRows(server, "INSERT IGNORE INTO test.demo_test (c1, c2, c3, c4, c5) VALUES ('kept', 'x', 0, 0, 0)");
     running = await startWithPolicy('disabled', 'disabled', 'disabled', 'disabled');
     const before = await running.position();
     expect(await running.client.call('get kept\r\n', (reply) => reply.endsWith('END\r\n'))).toBe('END\r\n');
     expect(await running.client.set('kept', 'y')).toMatch(/^SERVER_ERROR set is disabled by innodb_memcache.cache_policies\r\n$/);
     expect(await running.client.call('delete kept\r\n')).toMatch(/^SERVER_ERROR delete is disabled/);
     expect(await running.client.call('flush_all\r\n')).toMatch(/^SERVER_ERROR flush_all is disabled/);
-    expect(await sql("SELECT c2 FROM test.demo_test WHERE c1 = 'kept'")).toEqual([{ c2: 'x' }]);
+    expect(await queryRows(server, "SELECT c2 FROM test.demo_test WHERE c1 = 'kept'")).toEqual([{ c2: 'x' }]);
     expect(await running.position()).toBe(before);
   });
 
   it('innodb_only (the default) reads and writes the table alone', async () => {
     running = await startWithPolicy('innodb_only', 'innodb_only', 'innodb_only', 'innodb_only');
     expect(await running.client.set('tbl', 'row')).toBe('STORED\r\n');
-    await sql("UPDATE test.demo_test SET c2 = 'from SQL' WHERE c1 = 'tbl'");
+    await queryRows(server, "UPDATE test.demo_test SET c2 = 'from SQL' WHERE c1 = 'tbl'");
     expect(await running.client.call('get tbl\r\n', (reply) => reply.endsWith('END\r\n'))).toBe('VALUE tbl 0 8\r\nfrom SQL\r\nEND\r\n');
   });
 });

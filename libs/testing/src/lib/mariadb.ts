@@ -47,3 +47,20 @@ export async function resetNodeDatabases(server: MariaDbServer): Promise<void> {
     await connection.end();
   }
 }
+
+/** Runs a query and returns rows in MySQL's text form (strings, null), as binlog row images carry them. */
+export async function queryRows(server: MariaDbServer, sql: string, values: unknown[] = []): Promise<Record<string, string | null>[]> {
+  const connection = await createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
+  try {
+    const [rows] = await connection.query({ sql, values, typeCast: (field) => field.string() });
+    return rows as Record<string, string | null>[];
+  } finally {
+    await connection.end();
+  }
+}
+
+/** `test.demo_test` (or another table) keyed by its key column. */
+export async function tableByKey(server: MariaDbServer, table = 'test.demo_test', keyColumn = 'c1'): Promise<Map<string, Record<string, string | null>>> {
+  const rows = await queryRows(server, `SELECT * FROM ${table}`);
+  return new Map(rows.map((row) => [String(row[keyColumn]), row]));
+}

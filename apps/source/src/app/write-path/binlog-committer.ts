@@ -125,6 +125,21 @@ export class BinlogCommitter {
     };
   }
 
+  /**
+   * Commits the Kafka transaction. A failed commit may still have reached the broker, so the
+   * log's content is unknown to us: stop taking writes and restart (catch-up reconciles).
+   */
+  private async commitLog(transaction: BinlogTransaction): Promise<void> {
+    try {
+      await transaction.commit();
+    } catch (error) {
+      this.refuse('the source lost its place in the binlog');
+      this.options.onFatal(isFenced(error) ? 'fenced by a newer writer' : 'binlog commit outcome unknown', error);
+      throw error;
+    }
+    this.faults.hit('after-log-commit');
+  }
+
   private async commitRows(jobs: Extract<Job, { kind: 'rows' }>[]): Promise<void> {
     const runner = this.database.createQueryRunner();
     const outcomes: ({ ok: true; result: unknown } | { ok: false; error: unknown })[] = [];
@@ -152,16 +167,8 @@ export class BinlogCommitter {
         const offset = await transaction.append(group);
         const next = positionAfter(this.applied, offset, group);
         await writeAppliedPosition(runner.manager, next);
-        try {
-          await transaction.commit();
-        } catch (error) {
-          // The commit may have reached the broker: the log's content is unknown to us now.
-          this.refuse('the source lost its place in the binlog');
-          this.options.onFatal(isFenced(error) ? 'fenced by a newer writer' : 'binlog commit outcome unknown', error);
-          throw error;
-        }
+        await this.commitLog(transaction);
         logCommitted = true;
-        this.faults.hit('after-log-commit');
         await runner.commitTransaction();
         this.applied = next;
       } else {
@@ -192,14 +199,7 @@ export class BinlogCommitter {
     try {
       transaction = await this.writer.begin();
       const offset = await transaction.append(group);
-      try {
-        await transaction.commit();
-      } catch (error) {
-        this.refuse('the source lost its place in the binlog');
-        this.options.onFatal(isFenced(error) ? 'fenced by a newer writer' : 'binlog commit outcome unknown', error);
-        throw error;
-      }
-      this.faults.hit('after-log-commit');
+      await this.commitLog(transaction);
       try {
         this.applied = await applyGroup(this.database, this.catalog, this.applied, offset, group, 'STRICT');
       } catch (error) {
