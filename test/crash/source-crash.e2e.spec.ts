@@ -56,7 +56,8 @@ describe('a source killed between the binlog commit and the database commit', ()
     // The crash hit between the two commits: the database lacks the write the log holds.
     expect([...(await tableByKey(server)).keys()]).not.toContain(`k${CRASH_AT_WRITE}`);
 
-    restarted = await startService('source', [...flags, '--memcached-port', '0']);
+    const recovered = await startService('source', [...flags, '--memcached-port', '0']);
+    restarted = recovered;
     expect(restarted.output.some((line) => line.includes('"event":"catch_up.done"'))).toBe(true);
     const position = BigInt((await sourceStatus(restarted)).Position);
     const logged = await replayTable(infra, topic, DEMO, position, seeded);
@@ -71,6 +72,6 @@ describe('a source killed between the binlog commit and the database commit', ()
     const again = await MemcachedTestClient.connect((await sourceStatus(restarted)).Memcached_Port);
     expect(await again.set('after-restart', 'ok')).toBe('STORED\r\n');
     again.close();
-    await waitFor(async () => BigInt((await sourceStatus(restarted!)).Position) > position, { description: 'the position to advance', timeoutMs: 5000 });
+    await waitFor(async () => BigInt((await sourceStatus(recovered)).Position) > position, { description: 'the position to advance', timeoutMs: 5000 });
   });
 });
