@@ -23,6 +23,8 @@ describe('kbinlog program', () => {
     expect(code).toBe(0);
     expect(out).toContain('Usage: kbinlog');
     expect(out).toContain('health');
+    expect(out).toMatch(/^\s+status /m);
+    expect(out).toMatch(/^\s+replica /m);
   });
 
   it('prints its version', async () => {

@@ -4,3 +4,4 @@ export * from './lib/applier-position';
 export * from './lib/table-catalog';
 export * from './lib/row-applier';
 export * from './lib/group-applier';
+export * from './lib/innodb-memcache-bootstrap';

@@ -1,19 +1,7 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { httpUrl } from '../support/http-url';
 
 const TIMEOUT_MS = 3000;
-
-function httpUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError(`not a URL: ${value}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidArgumentError(`expected an http(s) URL, got ${value}`);
-  }
-  return url.origin;
-}
 
 interface HealthLine {
   readonly url: string;

@@ -322,7 +322,10 @@ export class ReplicationChannel {
   }
 
   private async mirrorPosition(): Promise<void> {
-    const next = this.applied.nextOffset;
+    // Caught up, the fetch position is past the trailing commit marker; mirroring it (as a Java
+    // consumer commits its position) makes Kafka's lag tools show 0 rather than 1.
+    const caughtUp = this.relay.length === 0 && !this.applying && this.readPosition > this.applied.nextOffset;
+    const next = caughtUp ? this.readPosition : this.applied.nextOffset;
     if (next === this.mirrored || !this.reader) return;
     try {
       await this.reader.commitPosition(next);

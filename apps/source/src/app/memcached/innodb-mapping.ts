@@ -8,15 +8,12 @@ import {
   type Container,
   type ContainerRow,
   effectiveCachePolicies,
-  INNODB_MEMCACHE_BOOTSTRAP,
   isSafeIdentifier,
   indexesFromStatistics,
   resolveConfigOptions,
   resolveContainers,
   type StatisticsRow,
   type TableMetadata,
-  tableWasCreated,
-  type WarningRow,
 } from '@kbinlog/innodb-memcache';
 import type { DataSource } from 'typeorm';
 
@@ -33,23 +30,6 @@ export class MappingError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`innodb_memcache configuration refused:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
     this.name = 'MappingError';
-  }
-}
-
-/**
- * innodb_memcached_config.sql, idempotently: the configuration tables and rows at every start,
- * test.demo_test with its AA row only when the table is created (a deleted AA stays deleted).
- */
-export async function bootstrapInnodbMemcache(database: DataSource): Promise<void> {
-  for (const statement of INNODB_MEMCACHE_BOOTSTRAP.always) await database.query(statement.sql);
-  const runner = database.createQueryRunner();
-  try {
-    await runner.connect();
-    await runner.query(INNODB_MEMCACHE_BOOTSTRAP.demoTable.create.sql);
-    const warnings = (await runner.query('SHOW WARNINGS')) as WarningRow[];
-    if (tableWasCreated(warnings)) await runner.query(INNODB_MEMCACHE_BOOTSTRAP.demoTable.seed.sql);
-  } finally {
-    await runner.release();
   }
 }
 

@@ -122,7 +122,12 @@ export class MemcachedEngine implements CommandHandler {
   /** A failed write in memcached's words where it has them; nothing of it was stored or logged. */
   private describeFailure(error: unknown): string {
     if (error instanceof WriteRefusedError) return error.message;
-    if (error instanceof ApplyError && error.errno === ER_DATA_TOO_LONG) return 'object too large for cache';
+    if (error instanceof ApplyError && error.errno === ER_DATA_TOO_LONG) {
+      // A key longer than its column is valid memcached but cannot be stored here; say which.
+      const column = /for column '([^']+)'/.exec(error.message)?.[1];
+      const keyColumns = new Set([...this.mapping.containers.values()].map((container) => container.key.name));
+      return column && keyColumns.has(column) ? `key too long for column ${column}` : 'object too large for cache';
+    }
     if (error instanceof ApplyError) return error.message.replace(/[\r\n]+/g, ' ');
     this.onInternalError(error);
     return 'internal error';

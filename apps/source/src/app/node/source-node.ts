@@ -1,12 +1,12 @@
 import { binlogCoordinates, formatCoordinates } from '@kbinlog/binlog';
 import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, logEnd } from '@kbinlog/binlog-kafka';
-import { ensureNodeSchema, nodeServerUuid, openNodeDatabase, TableCatalog } from '@kbinlog/node-store';
+import { bootstrapInnodbMemcache, ensureNodeSchema, nodeServerUuid, openNodeDatabase, TableCatalog } from '@kbinlog/node-store';
 import { ReplicationChannel } from '@kbinlog/replication';
 import { KBINLOG_VERSION } from '@kbinlog/service-runtime';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { bootstrapInnodbMemcache, loadInnodbMapping } from '../memcached/innodb-mapping';
+import { loadInnodbMapping } from '../memcached/innodb-mapping';
 import { MemcachedEngine } from '../memcached/memcached-engine';
 import { MemcachedServer } from '../memcached/memcached-server';
 import { SOURCE_CONFIG, type SourceConfig } from '../source-config';

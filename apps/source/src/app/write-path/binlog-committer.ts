@@ -157,7 +157,11 @@ export class BinlogCommitter {
           events.push(...written);
           outcomes.push({ ok: true, result });
         } catch (error) {
-          await runner.query(`ROLLBACK TO SAVEPOINT w${index}`);
+          // If the database rolled back the whole transaction (deadlock, lock timeout) the
+          // savepoint is gone too: the batch fails, with this write's own error.
+          await runner.query(`ROLLBACK TO SAVEPOINT w${index}`).catch(() => {
+            throw error;
+          });
           outcomes.push({ ok: false, error });
         }
       }
@@ -186,7 +190,7 @@ export class BinlogCommitter {
       }
       await transaction?.abort().catch(() => undefined);
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      const reason = this.refusal ?? `binlog unavailable: ${error instanceof Error ? error.message : String(error)}`;
+      const reason = this.refusal ?? `write not stored: ${error instanceof Error ? error.message : String(error)}`;
       for (const job of jobs) job.reject(new WriteRefusedError(reason));
     } finally {
       await runner.release();
@@ -210,7 +214,7 @@ export class BinlogCommitter {
       job.resolve(undefined);
     } catch (error) {
       await transaction?.abort().catch(() => undefined);
-      job.reject(new WriteRefusedError(this.refusal ?? `binlog unavailable: ${error instanceof Error ? error.message : String(error)}`));
+      job.reject(new WriteRefusedError(this.refusal ?? `write not stored: ${error instanceof Error ? error.message : String(error)}`));
     }
   }
 }

@@ -1,0 +1,48 @@
+import { type FakeService, fakeService, runCli } from '../support/cli.spec-helper';
+import { binlogPosition } from './replica-change-source.command';
+
+describe('kbinlog replica change-source', () => {
+  let service: FakeService;
+  let answer: { status: number; type?: string; body: unknown };
+
+  beforeAll(async () => {
+    service = await fakeService(() => answer);
+  });
+
+  afterAll(() => service.close());
+
+  it('accepts binlog coordinates and refuses anything else', () => {
+    expect(binlogPosition('kbinlog.prod.binlog-0:1234')).toBe('kbinlog.prod.binlog-0:1234');
+    expect(() => binlogPosition('mysql-bin.000042:1234')).toThrow(/expected kbinlog.<cluster>.binlog-0:<offset>/);
+    expect(() => binlogPosition('kbinlog.prod.binlog-1:5')).toThrow(/exactly one partition/);
+  });
+
+  it('sends the position and prints where the applier now stands', async () => {
+    answer = { status: 200, body: { Exec_Source_Coordinates: 'kbinlog.prod.binlog-0:1234', Read_Source_Coordinates: 'kbinlog.prod.binlog-0:1234', Executed_Gtid_Set: '' } };
+    const { code, out } = await runCli(['replica', 'change-source', '--position', 'kbinlog.prod.binlog-0:1234', '--url', service.url]);
+    expect(code).toBe(0);
+    expect(service.requests.at(-1)).toMatchObject({ method: 'POST', url: '/replica/change-source' });
+    expect(JSON.parse(service.requests.at(-1)?.body ?? '')).toEqual({ position: 'kbinlog.prod.binlog-0:1234' });
+    expect(out).toContain('Exec_Source_Coordinates: kbinlog.prod.binlog-0:1234\n');
+  });
+
+  it('requires --position and checks it before asking the replica', async () => {
+    const before = service.requests.length;
+    expect((await runCli(['replica', 'change-source', '--url', service.url])).err).toMatch(/required option '--position <coords>' not specified/);
+    const bad = await runCli(['replica', 'change-source', '--position', 'kbinlog.prod.binlog-0:x', '--url', service.url]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/invalid binlog coordinates "kbinlog.prod.binlog-0:x"/);
+    expect(service.requests.length).toBe(before);
+  });
+
+  it("reports the replica's refusal with its problem title and detail (exit 1)", async () => {
+    answer = {
+      status: 409,
+      type: 'application/problem+json',
+      body: { type: 'urn:kbinlog:problem:replica-running', title: 'Replica is running', status: 409, detail: 'run STOP REPLICA first' },
+    };
+    const { code, err } = await runCli(['replica', 'change-source', '--position', 'kbinlog.prod.binlog-0:1', '--url', service.url]);
+    expect(code).toBe(1);
+    expect(err).toBe(`kbinlog: POST ${service.url}/replica/change-source answered 409: Replica is running: run STOP REPLICA first\n`);
+  });
+});

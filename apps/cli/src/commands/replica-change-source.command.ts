@@ -1,0 +1,28 @@
+import { formatCoordinates, InvalidCoordinatesError, parseCoordinates } from '@kbinlog/binlog';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { type CliIo, processIo } from '../support/cli-io';
+import { pick, replicaUrlOption } from '../support/replica-api';
+import { formatVertical } from '../support/result-format';
+import { asRecord, callService } from '../support/service-api';
+
+/** Checked here too, so a typo never reaches the replica. */
+export function binlogPosition(value: string): string {
+  try {
+    return formatCoordinates(parseCoordinates(value));
+  } catch (error) {
+    if (error instanceof InvalidCoordinatesError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+}
+
+/** `kbinlog replica change-source --position <coords>`: CHANGE REPLICATION SOURCE TO SOURCE_LOG_POS. */
+export function replicaChangeSourceCommand(io: CliIo = processIo): Command {
+  return new Command('change-source')
+    .description('set where the applier continues in the binlog; the replica must be stopped (CHANGE REPLICATION SOURCE TO)')
+    .addOption(new Option('--position <coords>', 'binlog coordinates kbinlog.<cluster>.binlog-0:<offset>').argParser(binlogPosition).makeOptionMandatory())
+    .addOption(replicaUrlOption())
+    .action(async (options: { url: string; position: string }) => {
+      const status = asRecord(await callService(options.url, 'POST', '/replica/change-source', { position: options.position }), 'replica status');
+      io.out(formatVertical(pick(status, ['Exec_Source_Coordinates', 'Read_Source_Coordinates', 'Executed_Gtid_Set'])));
+    });
+}

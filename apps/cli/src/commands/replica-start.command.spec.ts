@@ -1,0 +1,43 @@
+import { type FakeService, fakeService, runCli } from '../support/cli.spec-helper';
+
+describe('kbinlog replica start / stop', () => {
+  let service: FakeService;
+
+  beforeAll(async () => {
+    service = await fakeService(() => ({
+      status: 200,
+      body: { Replica_IO_Running: 'Yes', Replica_SQL_Running: 'Yes', Last_IO_Error: '', Last_SQL_Error: '', Executed_Gtid_Set: 'x' },
+    }));
+  });
+
+  afterAll(() => service.close());
+
+  it.each([
+    [['start'], 'POST /replica/start', {}],
+    [['start', '--io-thread'], 'POST /replica/start', { thread: 'io' }],
+    [['stop', '--sql-thread'], 'POST /replica/stop', { thread: 'sql' }],
+    [['stop'], 'POST /replica/stop', {}],
+  ])('replica %j sends %s with %j and prints whether the threads run', async (args, route, body) => {
+    const { code, out } = await runCli(['replica', ...args, '--url', service.url]);
+    expect(code).toBe(0);
+    const request = service.requests.at(-1);
+    expect(`${request?.method} ${request?.url}`).toBe(route);
+    expect(request?.contentType).toBe('application/json');
+    expect(JSON.parse(request?.body ?? '')).toEqual(body);
+    expect(out).toContain(' Replica_IO_Running: Yes\n');
+    expect(out).toContain('Replica_SQL_Running: Yes\n');
+    expect(out).not.toContain('Executed_Gtid_Set');
+  });
+
+  it('refuses --io-thread together with --sql-thread', async () => {
+    const { code, err } = await runCli(['replica', 'start', '--io-thread', '--sql-thread', '--url', service.url]);
+    expect(code).not.toBe(0);
+    expect(err).toMatch(/cannot be used with/);
+  });
+
+  it('refuses an unknown option', async () => {
+    const { code, err } = await runCli(['replica', 'stop', '--all-threads']);
+    expect(code).not.toBe(0);
+    expect(err).toMatch(/unknown option '--all-threads'/);
+  });
+});

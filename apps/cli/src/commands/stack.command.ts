@@ -1,0 +1,96 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_STACK_OPTIONS, MAX_REPLICAS, stackLayout } from '../stack/stack-layout';
+import { stackDown, stackPaths, stackStatus, stackUp, type NodeState } from '../stack/stack-runner';
+import type { CliIo } from '../support/cli-io';
+
+function replicaCount(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > MAX_REPLICAS) throw new InvalidArgumentError(`expected 0..${MAX_REPLICAS}`);
+  return Number(value);
+}
+
+function table(nodes: readonly NodeState[]): string {
+  const rows = [
+    ['NAME', 'ROLE', 'STATE', 'HTTP', 'MEMCACHED', 'MYSQL', 'DATABASE'],
+    ...nodes.map((node) => [node.name, node.role, node.state, node.http, node.memcached ?? '-', node.mysql ?? '-', node.database ?? '-']),
+  ];
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+}
+
+async function printStatus(io: CliIo, json: boolean): Promise<boolean> {
+  const status = await stackStatus(stackPaths());
+  if (!status) {
+    io.err('no local stack: start one with `kbinlog stack up`\n');
+    return false;
+  }
+  if (json) io.out(`${JSON.stringify(status, null, 2)}\n`);
+  else io.out(`cluster ${status.cluster}, Kafka ${status.kafka}\n\n${table(status.nodes)}\n`);
+  return status.nodes.every((node) => node.state === 'running');
+}
+
+/** `kbinlog stack up|down|status`: a local cluster on this machine, each node its own process and MariaDB. */
+export function stackCommand(io: CliIo): Command {
+  const stack = new Command('stack').description('run a local cluster: Kafka, a source, replicas and the coordinator, each node with its own MariaDB');
+
+  stack
+    .command('up')
+    .description('start the local cluster (installs Kafka and MariaDB on first use) and print how to connect')
+    .option('--replicas <n>', `number of replicas (0..${MAX_REPLICAS})`, replicaCount, DEFAULT_STACK_OPTIONS.replicas)
+    .addOption(new Option('--store <kind>', "each node's database").choices(['mariadb', 'sqlite']).default('mariadb'))
+    .option('--cluster <name>', 'cluster name', DEFAULT_STACK_OPTIONS.cluster)
+    .option('--detach', 'return once everything runs (default: stay in the foreground; Ctrl-C stops the cluster)')
+    .action(async (options: { replicas: number; store: string; cluster: string; detach?: boolean }) => {
+      if (options.store !== 'mariadb') {
+        io.err('kbinlog: --store sqlite is not available yet: every node runs its own MariaDB (--store mariadb)\n');
+        process.exitCode = 2;
+        return;
+      }
+      const paths = stackPaths();
+      const layout = stackLayout({ ...DEFAULT_STACK_OPTIONS, replicas: options.replicas, cluster: options.cluster });
+      try {
+        await stackUp(paths, layout, (line) => io.err(`${line}\n`));
+      } catch (error) {
+        io.err(`kbinlog: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      await printStatus(io, false);
+      const source = layout.nodes[0];
+      io.out(
+        [
+          '',
+          'Connect:',
+          `  memcached   telnet 127.0.0.1 ${source.memcachedPort}            (writes: the source)`,
+          `  SQL         mariadb -h127.0.0.1 -P${layout.nodes[1]?.database?.port ?? source.database?.port} -ukbinlog -pkbinlog test   (a replica's own database)`,
+          `  binlog      kcat -C -b ${layout.kafka.brokers} -t kbinlog.${layout.cluster}.binlog -f '%o %k %h %s\\n'`,
+          `  status      bin/kbinlog status; bin/kbinlog replica status --url http://127.0.0.1:${layout.nodes[1]?.httpPort ?? 8082}`,
+          '  stop        bin/kbinlog stack down',
+          '',
+        ].join('\n'),
+      );
+      if (options.detach) return;
+      io.err('running in the foreground; Ctrl-C stops the cluster\n');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await stackDown(paths, (line) => io.err(`${line}\n`));
+    });
+
+  stack
+    .command('down')
+    .description('stop the local cluster: nodes, then MariaDB and Kafka (data is kept)')
+    .action(async () => {
+      await stackDown(stackPaths(), (line) => io.err(`${line}\n`));
+    });
+
+  stack
+    .command('status')
+    .description('list every node: name, role, state, endpoints and its database URL (exit 1 unless all run)')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      if (!(await printStatus(io, options.json === true))) process.exitCode = 1;
+    });
+
+  return stack;
+}

@@ -1,0 +1,38 @@
+import { DEFAULT_STACK_OPTIONS, nodeArguments, stackLayout } from './stack-layout';
+
+describe('cli > stack > layout', () => {
+  it('lays out a source, two replicas and the coordinator, each node with its own MariaDB', () => {
+    const layout = stackLayout(DEFAULT_STACK_OPTIONS);
+    expect(layout.nodes.map((node) => [node.name, node.role, node.serverId, node.httpPort, node.memcachedPort, node.database?.port ?? null])).toEqual([
+      ['source', 'source', 1, 8081, 11211, 3316],
+      ['replica-1', 'replica', 2, 8082, null, 3317],
+      ['replica-2', 'replica', 3, 8083, null, 3318],
+      ['coordinator', 'coordinator', null, 8080, null, null],
+    ]);
+    expect(layout.kafka.brokers).toBe('127.0.0.1:9092');
+    expect(new Set(layout.nodes.map((node) => node.httpPort)).size).toBe(layout.nodes.length);
+  });
+
+  it('scales the replicas and keeps every port distinct', () => {
+    const layout = stackLayout({ ...DEFAULT_STACK_OPTIONS, replicas: 5 });
+    expect(layout.nodes.filter((node) => node.role === 'replica')).toHaveLength(5);
+    const databases = layout.nodes.flatMap((node) => (node.database ? [node.database.port] : []));
+    expect(new Set(databases).size).toBe(6);
+  });
+
+  it.each([-1, 10, 1.5, Number.NaN])('refuses --replicas %p', (replicas) => {
+    expect(() => stackLayout({ ...DEFAULT_STACK_OPTIONS, replicas })).toThrow(/--replicas must be an integer 0..9/);
+  });
+
+  it('builds each node\'s command line', () => {
+    const layout = stackLayout(DEFAULT_STACK_OPTIONS);
+    const [source, replica, , coordinator] = layout.nodes;
+    expect(nodeArguments(layout, source)).toEqual([
+      '--http-port', '8081', '--cluster', 'local', '--kafka-brokers', '127.0.0.1:9092',
+      '--database-url', 'mysql://kbinlog:kbinlog@127.0.0.1:3316/', '--node-name', 'source', '--server-id', '1', '--memcached-port', '11211',
+    ]);
+    expect(nodeArguments(layout, replica)).toContain('replica-1');
+    expect(nodeArguments(layout, replica)).not.toContain('--memcached-port');
+    expect(nodeArguments(layout, coordinator)).toEqual(['--http-port', '8080']);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The shape of a local cluster: which nodes, on which ports, each with its own MariaDB. Pure, so
+ * the layout is tested without starting anything.
+ */
+export type NodeRole = 'source' | 'replica' | 'coordinator';
+
+export interface StackNode {
+  readonly name: string;
+  readonly role: NodeRole;
+  readonly serverId: number | null;
+  readonly httpPort: number;
+  readonly memcachedPort: number | null;
+  /** The MySQL-protocol port: none until the source speaks it (SQL writes come with issue 4). */
+  readonly mysqlPort: number | null;
+  /** The node's own database (MariaDB instance name and port), none for the coordinator. */
+  readonly database: { readonly instance: string; readonly port: number; readonly url: string } | null;
+}
+
+export interface StackLayout {
+  readonly cluster: string;
+  readonly kafka: { readonly instance: string; readonly port: number; readonly brokers: string };
+  readonly nodes: readonly StackNode[];
+}
+
+export interface StackOptions {
+  readonly cluster: string;
+  readonly replicas: number;
+  readonly kafkaPort: number;
+  readonly mariadbBasePort: number;
+  readonly httpBasePort: number;
+  readonly memcachedPort: number;
+}
+
+export const DEFAULT_STACK_OPTIONS: StackOptions = {
+  cluster: 'local',
+  replicas: 2,
+  kafkaPort: 9092,
+  mariadbBasePort: 3316,
+  httpBasePort: 8080,
+  memcachedPort: 11211,
+};
+
+export const MAX_REPLICAS = 9;
+
+function database(instance: string, port: number) {
+  return { instance, port, url: `mysql://kbinlog:kbinlog@127.0.0.1:${port}/` };
+}
+
+export function stackLayout(options: StackOptions): StackLayout {
+  if (!Number.isInteger(options.replicas) || options.replicas < 0 || options.replicas > MAX_REPLICAS) {
+    throw new RangeError(`--replicas must be an integer 0..${MAX_REPLICAS}, got ${options.replicas}`);
+  }
+  const replicas: StackNode[] = Array.from({ length: options.replicas }, (_, index) => ({
+    name: `replica-${index + 1}`,
+    role: 'replica',
+    serverId: index + 2,
+    httpPort: options.httpBasePort + 2 + index,
+    memcachedPort: null,
+    mysqlPort: null,
+    database: database(`replica-${index + 1}`, options.mariadbBasePort + 1 + index),
+  }));
+  return {
+    cluster: options.cluster,
+    kafka: { instance: 'kafka', port: options.kafkaPort, brokers: `127.0.0.1:${options.kafkaPort}` },
+    nodes: [
+      {
+        name: 'source',
+        role: 'source',
+        serverId: 1,
+        httpPort: options.httpBasePort + 1,
+        memcachedPort: options.memcachedPort,
+        mysqlPort: null,
+        database: database('source', options.mariadbBasePort),
+      },
+      ...replicas,
+      { name: 'coordinator', role: 'coordinator', serverId: null, httpPort: options.httpBasePort, memcachedPort: null, mysqlPort: null, database: null },
+    ],
+  };
+}
+
+/** The command line that starts a node of the layout. */
+export function nodeArguments(layout: StackLayout, node: StackNode): string[] {
+  const common = ['--http-port', String(node.httpPort)];
+  if (node.role === 'coordinator' || !node.database || node.serverId === null) return common;
+  const flags = [
+    ...common,
+    '--cluster', layout.cluster,
+    '--kafka-brokers', layout.kafka.brokers,
+    '--database-url', node.database.url,
+    '--node-name', node.name,
+    '--server-id', String(node.serverId),
+  ];
+  return node.memcachedPort === null ? flags : [...flags, '--memcached-port', String(node.memcachedPort)];
+}

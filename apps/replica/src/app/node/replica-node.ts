@@ -1,0 +1,150 @@
+import { clusterNames, createKafka, ensureBinlogTopic } from '@kbinlog/binlog-kafka';
+import { bootstrapInnodbMemcache, ensureNodeSchema, nodeServerUuid, openNodeDatabase, TableCatalog } from '@kbinlog/node-store';
+import { ReplicationChannel } from '@kbinlog/replication';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Admin } from 'kafkajs';
+import { REPLICA_CONFIG, type ReplicaConfig } from '../replica-config';
+import { channelLog, kafkaLog } from './replica-logs';
+
+export interface NodeIdentity {
+  readonly node: string;
+  readonly server_id: number;
+  readonly server_uuid: string;
+}
+
+interface Running {
+  readonly channel: ReplicationChannel;
+  readonly identity: NodeIdentity;
+  readonly admin: Admin;
+  readonly topic: string;
+}
+
+/** The offsets a fetch may start from: the oldest retained record up to the log end. */
+export interface BinlogBounds {
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
+/**
+ * The replica node: its own database, the binlog topic and one replication channel, opened
+ * before the HTTP API listens (Nest runs onModuleInit first), so the API never sees a
+ * half-open node; a node that cannot open exits instead of serving. ReplicaControl starts
+ * replication once everything is open.
+ */
+/** Logs why start-up failed; the process then exits with the error. */
+export function logStartFailure(logger: Logger, error: unknown): void {
+  logger.error({ event: 'replica.start_failed', err: error }, 'replica could not start');
+  // Nest holds log lines until HTTP listens, which a failed start never does: print them now.
+  Logger.flush();
+}
+
+@Injectable()
+export class ReplicaNode implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('ReplicaNode');
+  private running: Running | undefined;
+  private stopping = false;
+  /** What start-up opened so far, closed in reverse if start-up fails or at shutdown. */
+  private readonly closers: (() => Promise<void>)[] = [];
+
+  constructor(@Inject(REPLICA_CONFIG) private readonly config: ReplicaConfig) {}
+
+  get channel(): ReplicationChannel {
+    return this.started().channel;
+  }
+
+  get identity(): NodeIdentity {
+    return this.started().identity;
+  }
+
+  get cluster(): string {
+    return this.config.cluster;
+  }
+
+  /** True once shutdown began: controls are refused, status still answers. */
+  get closing(): boolean {
+    return this.stopping;
+  }
+
+  /** Where the binlog starts (retention may have deleted older groups) and ends now. */
+  async binlogBounds(): Promise<BinlogBounds> {
+    const { admin, topic } = this.started();
+    const partition = (await admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === 0);
+    if (!partition) throw new Error(`binlog topic ${topic} has no partition 0`);
+    return { start: BigInt(partition.low), end: BigInt(partition.high) };
+  }
+
+  async onModuleInit(): Promise<void> {
+    try {
+      this.running = await this.open();
+    } catch (error) {
+      logStartFailure(this.logger, error);
+      await this.close();
+      throw error;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    await this.close();
+  }
+
+  private async open(): Promise<Running> {
+    const { config } = this;
+    const names = clusterNames(config.cluster);
+
+    const database = await openNodeDatabase(config.databaseUrl);
+    this.closers.push(() => database.destroy());
+    await ensureNodeSchema(database);
+    const serverUuid = await nodeServerUuid(database);
+    const { demoTableCreated } = await bootstrapInnodbMemcache(database);
+    this.logger.log({ event: 'node.bootstrapped', demo_table_created: demoTableCreated }, 'innodb_memcache and test.demo_test ready');
+
+    const kafka = createKafka({ clientId: `kbinlog-replica-${config.nodeName}`, brokers: config.kafkaBrokers, log: kafkaLog(this.logger) });
+    const admin = kafka.admin();
+    await admin.connect();
+    this.closers.push(() => admin.disconnect());
+    const topicState = await ensureBinlogTopic(admin, names.topic, {
+      retentionMs: config.binlogRetentionMs,
+      replicationFactor: config.binlogReplicationFactor,
+      minInsyncReplicas: config.binlogMinInsyncReplicas,
+    });
+
+    const channel = new ReplicationChannel(
+      kafka,
+      database,
+      new TableCatalog(),
+      {
+        cluster: config.cluster,
+        topic: names.topic,
+        consumerGroup: names.replicaGroup(config.nodeName),
+        execMode: config.replicaExecMode,
+        relayMaxRecords: config.relayMaxGroups,
+        relayMaxBytes: config.relayMaxBytes,
+      },
+      channelLog(this.logger),
+    );
+    // Stopped before the admin client and the database it uses (closers run in reverse).
+    this.closers.push(() => channel.stop());
+    const position = await channel.load();
+
+    const identity = { node: config.nodeName, server_id: config.serverId, server_uuid: serverUuid };
+    this.logger.log(
+      { event: 'replica.opened', ...identity, topic: names.topic, topic_state: topicState, exec_position: channel.status().Exec_Source_Coordinates, executed_gtid_set: position.executedGtids.toString() },
+      'replica opened',
+    );
+    return { channel, identity, admin, topic: names.topic };
+  }
+
+  /** Closes what start-up opened, newest first; the stopped channel still answers status. */
+  private async close(): Promise<void> {
+    while (this.closers.length > 0) {
+      const close = this.closers.pop() as () => Promise<void>;
+      await close().catch((error: unknown) => this.logger.error({ event: 'replica.close_failed', err: error }, 'closing failed'));
+    }
+  }
+
+  private started(): Running {
+    if (!this.running) throw new Error('the replica node is not running');
+    return this.running;
+  }
+}
