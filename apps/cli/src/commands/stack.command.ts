@@ -3,6 +3,11 @@ import { DEFAULT_STACK_OPTIONS, MAX_REPLICAS, stackLayout } from '../stack/stack
 import { stackDown, stackPaths, stackStatus, stackUp, type NodeState } from '../stack/stack-runner';
 import type { CliIo } from '../support/cli-io';
 
+function port(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) throw new InvalidArgumentError('expected a TCP port 1..65535');
+  return Number(value);
+}
+
 function replicaCount(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > MAX_REPLICAS) throw new InvalidArgumentError(`expected 0..${MAX_REPLICAS}`);
   return Number(value);
@@ -39,14 +44,25 @@ export function stackCommand(io: CliIo): Command {
     .addOption(new Option('--store <kind>', "each node's database").choices(['mariadb', 'sqlite']).default('mariadb'))
     .option('--cluster <name>', 'cluster name', DEFAULT_STACK_OPTIONS.cluster)
     .option('--detach', 'return once everything runs (default: stay in the foreground; Ctrl-C stops the cluster)')
-    .action(async (options: { replicas: number; store: string; cluster: string; detach?: boolean }) => {
+    .option('--kafka-port <port>', 'Kafka bootstrap port', port, DEFAULT_STACK_OPTIONS.kafkaPort)
+    .option('--mariadb-base-port <port>', "the source's MariaDB port; replica N uses base + N", port, DEFAULT_STACK_OPTIONS.mariadbBasePort)
+    .option('--http-base-port <port>', "the coordinator's HTTP port; source base + 1, replica N base + 1 + N", port, DEFAULT_STACK_OPTIONS.httpBasePort)
+    .option('--memcached-port <port>', "the source's memcached port", port, DEFAULT_STACK_OPTIONS.memcachedPort)
+    .action(async (options: { replicas: number; store: string; cluster: string; detach?: boolean; kafkaPort: number; mariadbBasePort: number; httpBasePort: number; memcachedPort: number }) => {
       if (options.store !== 'mariadb') {
         io.err('kbinlog: --store sqlite is not available yet: every node runs its own MariaDB (--store mariadb)\n');
         process.exitCode = 2;
         return;
       }
       const paths = stackPaths();
-      const layout = stackLayout({ ...DEFAULT_STACK_OPTIONS, replicas: options.replicas, cluster: options.cluster });
+      const layout = stackLayout({
+        cluster: options.cluster,
+        replicas: options.replicas,
+        kafkaPort: options.kafkaPort,
+        mariadbBasePort: options.mariadbBasePort,
+        httpBasePort: options.httpBasePort,
+        memcachedPort: options.memcachedPort,
+      });
       try {
         await stackUp(paths, layout, (line) => io.err(`${line}\n`));
       } catch (error) {

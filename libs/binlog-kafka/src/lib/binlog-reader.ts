@@ -1,6 +1,8 @@
 import { type BinlogGroup, BinlogFormatError, decodeBinlogGroup } from '@kbinlog/binlog';
 import type { Consumer, Kafka } from 'kafkajs';
 
+const SEEK_TIMEOUT_MS = 60_000;
+
 /** A record read from the binlog: a group, or the reason it could not be read. */
 export type FetchedRecord =
   | { readonly offset: bigint; readonly group: BinlogGroup }
@@ -37,9 +39,17 @@ export class BinlogReader {
     const { consumer, topic } = this;
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    // Where to fetch next: the stored position, then one past every record handed over.
+    let nextFetch = fromOffset;
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       if (payload.topic !== topic) return;
       handlers.onFetched(BigInt(payload.lastOffset) + 1n, BigInt(payload.highWatermark));
+    });
+    // kafkajs restarts a consumer that crashed on a retriable error (on a fresh broker the group
+    // coordinator is still loading) and a rejoined consumer starts from the group's committed
+    // offset: seek again on every join so our position, not the group's, decides.
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (this.running) consumer.seek({ topic, partition: 0, offset: nextFetch.toString() });
     });
     await consumer.run({
       autoCommit: false,
@@ -56,11 +66,22 @@ export class BinlogReader {
           }
         });
         await handlers.onRecords(records);
+        if (records.length > 0) nextFetch = records[records.length - 1].offset + 1n;
         await heartbeat();
       },
     });
     // The stored position, not the group's committed offset, decides where reading starts.
-    consumer.seek({ topic, partition: 0, offset: fromOffset.toString() });
+    // seek needs the consumer group initialised, which a consumer restarting after a crash is not.
+    const deadline = Date.now() + SEEK_TIMEOUT_MS;
+    for (;;) {
+      try {
+        consumer.seek({ topic, partition: 0, offset: fromOffset.toString() });
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
     this.running = true;
   }
 
