@@ -102,6 +102,9 @@ describe('binlog-kafka on the real broker', () => {
       onFetched: (nextOffset) => {
         position = nextOffset;
       },
+      onStopped: (error) => {
+        throw error;
+      },
     });
     await waitFor(() => position >= end, { description: `fetch position to reach the log end ${end}`, timeoutMs: 30_000 });
 
@@ -120,7 +123,13 @@ describe('binlog-kafka on the real broker', () => {
     const fetched: FetchedRecord[] = [];
     const reader = new BinlogReader(kafka, topic, uniqueName('kbinlog.it.replica'));
     cleanups.push(() => reader.stop());
-    await reader.start(0n, { onRecords: async (records) => void fetched.push(...records), onFetched: () => undefined });
+    await reader.start(0n, {
+      onRecords: async (records) => void fetched.push(...records),
+      onFetched: () => undefined,
+      onStopped: (error) => {
+        throw error;
+      },
+    });
     const [record] = await waitFor(() => fetched.length > 0 && fetched, { description: 'the malformed record', timeoutMs: 30_000 });
     expect('error' in record && record.error.message).toBe(
       `malformed binlog group at ${topic}-0:${baseOffset}: unknown format version 9; this reader knows 1`,

@@ -16,6 +16,8 @@ export interface ReaderHandlers {
    * aborted records included) with the log's high watermark at `highWatermark`.
    */
   onFetched(nextOffset: bigint, highWatermark: bigint): void;
+  /** The consumer failed for good (kafkajs gave up restarting it): the fetcher has stopped. */
+  onStopped(error: Error): void;
 }
 
 /**
@@ -44,6 +46,12 @@ export class BinlogReader {
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       if (payload.topic !== topic) return;
       handlers.onFetched(BigInt(payload.lastOffset) + 1n, BigInt(payload.highWatermark));
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && this.running) {
+        this.running = false;
+        handlers.onStopped(payload.error);
+      }
     });
     // kafkajs restarts a consumer that crashed on a retriable error (on a fresh broker the group
     // coordinator is still loading) and a rejoined consumer starts from the group's committed

@@ -145,6 +145,14 @@ export class ReplicationChannel {
           this.highWatermark = highWatermark;
           this.wakeRelay();
         },
+        onStopped: (error) => {
+          // Replica_IO_Running must not say Yes for a consumer that is gone.
+          if (this.reader !== reader) return;
+          this.reader = undefined;
+          this.ioError = { errno: 2003, message: `binlog fetcher stopped: ${error.message}`, timestamp: new Date().toISOString() };
+          this.log.error({ event: 'fetcher.stopped_on_error', error: error.message }, 'fetcher stopped on error');
+          void reader.stop().catch(() => undefined);
+        },
       });
       this.log.info({ event: 'fetcher.started', from: formatCoordinates(binlogCoordinates(this.options.cluster, from)) }, 'fetcher started');
     } catch (error) {
