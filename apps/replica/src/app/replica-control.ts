@@ -61,10 +61,10 @@ export class ReplicaControl implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     try {
       const status = await this.start();
-      this.logger.log({ event: 'replica.started', ...this.node.identity, exec_position: status.Exec_Source_Coordinates }, 'replica started');
+      this.logger.log({ event: 'replica.started', ...this.node.identity, exec_position: status.Exec_Source_Coordinates, msg: 'replica started' });
     } catch (error) {
       if (error instanceof ReplicaControlError && error.code === ReplicaControlErrorCode.AppliedPositionOutsideBinlog) {
-        this.logger.error({ event: 'replica.not_started', reason: error.message }, 'replication not started: CHANGE REPLICATION SOURCE, then START REPLICA');
+        this.logger.error({ event: 'replica.not_started', reason: error.message, msg: 'replication not started: CHANGE REPLICATION SOURCE, then START REPLICA' });
         return;
       }
       logStartFailure(this.logger, error);
@@ -100,7 +100,7 @@ export class ReplicaControl implements OnApplicationBootstrap {
         }
         this.ioRefusal = undefined;
       }
-      this.logger.log({ event: 'replica.start', thread: thread ?? 'all' }, 'START REPLICA');
+      this.logger.log({ event: 'replica.start', thread: thread ?? 'all', msg: 'START REPLICA' });
       return this.status();
     });
   }
@@ -111,7 +111,7 @@ export class ReplicaControl implements OnApplicationBootstrap {
       // The fetcher first, as STOP REPLICA does: the applier then finishes its current group.
       if (thread !== 'sql') await channel.stopFetcher();
       if (thread !== 'io') await channel.stopApplier();
-      this.logger.log({ event: 'replica.stop', thread: thread ?? 'all' }, 'STOP REPLICA');
+      this.logger.log({ event: 'replica.stop', thread: thread ?? 'all', msg: 'STOP REPLICA' });
       return this.status();
     });
   }
@@ -141,7 +141,7 @@ export class ReplicaControl implements OnApplicationBootstrap {
       const from = channel.status().Exec_Source_Coordinates;
       await channel.changePosition(position.offset);
       this.ioRefusal = undefined;
-      this.logger.log({ event: 'replica.change_source', from, to: formatCoordinates(position) }, 'CHANGE REPLICATION SOURCE');
+      this.logger.log({ event: 'replica.change_source', from, to: formatCoordinates(position), msg: 'CHANGE REPLICATION SOURCE' });
       return this.status();
     });
   }

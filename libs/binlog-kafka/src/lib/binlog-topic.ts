@@ -12,7 +12,9 @@ export interface BinlogTopicSettings {
  * (one total order, invariant 1) and never compacted (compaction would drop groups).
  */
 export async function ensureBinlogTopic(admin: Admin, topic: string, settings: BinlogTopicSettings): Promise<'created' | 'exists'> {
-  const created = await admin.createTopics({
+  // Asking first keeps kafkajs from logging "topic already exists" as an error at every start;
+  // two nodes creating it at once still end well (createTopics answers false to the second).
+  const created = !(await admin.listTopics()).includes(topic) && (await admin.createTopics({
     waitForLeaders: true,
     topics: [
       {
@@ -28,7 +30,7 @@ export async function ensureBinlogTopic(admin: Admin, topic: string, settings: B
         ],
       },
     ],
-  });
+  }));
   if (created) return 'created';
 
   const metadata = await admin.fetchTopicMetadata({ topics: [topic] });

@@ -79,22 +79,30 @@ export async function runService<S extends Record<string, OptionSpec<unknown>>>(
   );
   const logger = app.get(Logger);
   app.useLogger(logger);
-  await app.listen(httpPort, httpHost);
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  logger.log({ event: 'http.listening', host: httpHost, port, version: KBINLOG_VERSION }, 'HTTP API listening');
 
   // Nest's own shutdown hooks re-raise the signal after closing, which reads as a crash to a
-  // supervisor; a graceful stop is exit status 0.
+  // supervisor; a graceful stop is exit status 0, also while the service is still starting.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      logger.log({ event: 'service.stopping', signal }, 'stopping');
+      logger.log({ event: 'service.stopping', signal, msg: 'stopping' });
       app.close().then(
         () => process.exit(0),
         (error: unknown) => {
-          logger.error({ event: 'service.stop_failed', err: error }, 'stop failed');
+          logger.error({ event: 'service.stop_failed', err: error, msg: 'stop failed' });
           process.exit(1);
         },
       );
     });
   }
+
+  try {
+    // Starting runs the modules' start-up (a node catches up from the binlog) before listening.
+    await app.listen(httpPort, httpHost);
+  } catch (error) {
+    logger.error({ event: 'service.start_failed', err: error, msg: 'could not start' });
+    await app.close().catch(() => undefined);
+    process.exit(1);
+  }
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  logger.log({ event: 'http.listening', host: httpHost, port, version: KBINLOG_VERSION, msg: 'HTTP API listening' });
 }

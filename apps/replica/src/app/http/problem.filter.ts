@@ -72,7 +72,7 @@ export class ProblemFilter extends BaseExceptionFilter {
     if (error instanceof ProblemError) return error.problem;
     if (error instanceof ReplicaControlError) return problem(controlProblemType(error.code), error.message);
     if (error instanceof HttpException) return httpProblem(error);
-    this.logger.error({ event: 'http.internal_error', err: error }, 'request failed');
+    this.logger.error({ event: 'http.internal_error', err: error, msg: 'request failed' });
     return problem('internal-error', error instanceof Error ? error.message : String(error));
   }
 }

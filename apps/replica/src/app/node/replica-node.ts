@@ -33,7 +33,7 @@ export interface BinlogBounds {
  */
 /** Logs why start-up failed; the process then exits with the error. */
 export function logStartFailure(logger: Logger, error: unknown): void {
-  logger.error({ event: 'replica.start_failed', err: error }, 'replica could not start');
+  logger.error({ event: 'replica.start_failed', err: error, msg: 'replica could not start' });
   // Nest holds log lines until HTTP listens, which a failed start never does: print them now.
   Logger.flush();
 }
@@ -97,7 +97,7 @@ export class ReplicaNode implements OnModuleInit, OnModuleDestroy {
     await ensureNodeSchema(database);
     const serverUuid = await nodeServerUuid(database);
     const { demoTableCreated } = await bootstrapInnodbMemcache(database);
-    this.logger.log({ event: 'node.bootstrapped', demo_table_created: demoTableCreated }, 'innodb_memcache and test.demo_test ready');
+    this.logger.log({ event: 'node.bootstrapped', demo_table_created: demoTableCreated, msg: 'innodb_memcache and test.demo_test ready' });
 
     const kafka = createKafka({ clientId: `kbinlog-replica-${config.nodeName}`, brokers: config.kafkaBrokers, log: kafkaLog(this.logger) });
     const admin = kafka.admin();
@@ -139,7 +139,7 @@ export class ReplicaNode implements OnModuleInit, OnModuleDestroy {
   private async close(): Promise<void> {
     while (this.closers.length > 0) {
       const close = this.closers.pop() as () => Promise<void>;
-      await close().catch((error: unknown) => this.logger.error({ event: 'replica.close_failed', err: error }, 'closing failed'));
+      await close().catch((error: unknown) => this.logger.error({ event: 'replica.close_failed', err: error, msg: 'closing failed' }));
     }
   }
 

@@ -81,11 +81,11 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     const end = await logEnd(this.admin, names.topic);
     if (stored.nextOffset < end) {
       const started = Date.now();
-      this.logger.log({ event: 'catch_up.started', from: stored.nextOffset.toString(), to: end.toString() }, 'applying the binlog the store lacks');
+      this.logger.log({ event: 'catch_up.started', from: stored.nextOffset.toString(), to: end.toString(), msg: 'applying the binlog the store lacks' });
       await channel.start();
       await channel.waitUntilApplied(end, CATCH_UP_TIMEOUT_MS);
       await channel.stop();
-      this.logger.log({ event: 'catch_up.done', position: channel.position.nextOffset.toString(), ms: Date.now() - started }, 'caught up');
+      this.logger.log({ event: 'catch_up.done', position: channel.position.nextOffset.toString(), ms: Date.now() - started, msg: 'caught up' });
     }
 
     const mapping = await loadInnodbMapping(this.database);
@@ -107,7 +107,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     );
     const engine = new MemcachedEngine(mapping, this.database, this.committer, catalog, `${KBINLOG_VERSION}-kbinlog`,
       () => this.server.connections,
-      (error) => this.logger.error({ event: 'memcached.internal_error', error: error instanceof Error ? error.stack : String(error) }, 'command failed'),
+      (error) => this.logger.error({ event: 'memcached.internal_error', error: error instanceof Error ? error.stack : String(error), msg: 'command failed' }),
     );
     this.server = new MemcachedServer(engine, config.maxItemSize, {
       info: (fields, message) => this.logger.log({ ...fields, msg: message }),
@@ -125,7 +125,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
 
   async onApplicationBootstrap(): Promise<void> {
     this.memcachedPort = await this.server.listen(this.config.memcachedPort, this.config.memcachedHost);
-    this.logger.log({ event: 'memcached.listening', host: this.config.memcachedHost, port: this.memcachedPort }, 'memcached protocol listening');
+    this.logger.log({ event: 'memcached.listening', host: this.config.memcachedHost, port: this.memcachedPort, msg: 'memcached protocol listening' });
   }
 
   async onModuleDestroy(): Promise<void> {
