@@ -4,8 +4,10 @@
  * client may have been told STORED for a write that is not in the log.
  */
 import {
+  appEntryPoint,
   MemcachedTestClient,
   nodeFlags,
+  queryRows,
   replayTable,
   resetNodeDatabases,
   type RunningService,
@@ -15,6 +17,8 @@ import {
   uniqueClusterName,
   waitFor,
 } from '@kbinlog/testing';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
 const infra = testInfra();
 const server = infra.mariadb[0];
@@ -73,5 +77,21 @@ describe('a source killed between the binlog commit and the database commit', ()
     expect(await again.set('after-restart', 'ok')).toBe('STORED\r\n');
     again.close();
     await waitFor(async () => BigInt((await sourceStatus(recovered)).Position) > position, { description: 'the position to advance', timeoutMs: 5000 });
+  });
+
+  it('refuses to start when its database stands outside the binlog (e.g. a recreated topic)', async () => {
+    await restarted?.stop();
+    restarted = undefined;
+    await queryRows(server, "UPDATE kbinlog.applier_position SET next_offset = 999999 WHERE channel = 'default'");
+    const failure = await promisify(execFile)(process.execPath, [appEntryPoint('source'), ...flags, '--memcached-port', '0', '--http-port', '0'], {
+      timeout: 60_000,
+    }).catch((error: { code: number; stdout: string }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    const failed = (failure as { stdout: string }).stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { event?: string; err?: { message: string } })
+      .find((entry) => entry.event === 'service.start_failed');
+    expect(failed?.err?.message).toMatch(new RegExp(`stands at ${topic}-0:999999, outside the binlog, which holds offsets 0 to \\d+`));
   });
 });

@@ -3,4 +3,4 @@ export * from './lib/kafka-client';
 export * from './lib/binlog-topic';
 export * from './lib/binlog-writer';
 export * from './lib/binlog-reader';
-export * from './lib/log-end';
+export * from './lib/log-range';

@@ -4,7 +4,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { type FetchedRecord, BinlogReader } from './binlog-reader';
 import { ensureBinlogTopic } from './binlog-topic';
 import { BinlogWriter } from './binlog-writer';
-import { logEnd } from './log-end';
+import { logRange } from './log-range';
 
 const UUID = '3e11fa47-71ca-11e1-9e33-c80aa9429562';
 const SETTINGS = { retentionMs: -1, replicationFactor: 1, minInsyncReplicas: 1 };
@@ -88,7 +88,8 @@ describe('binlog-kafka on the real broker', () => {
     const aborted = await writer.begin();
     await aborted.append(group(99));
     await aborted.abort();
-    const end = await logEnd(admin, topic);
+    const { start, end } = await logRange(admin, topic);
+    expect(start).toBe(0n);
     expect(end).toBeGreaterThan(offsets[2] + 1n);
 
     const fetched: FetchedRecord[] = [];

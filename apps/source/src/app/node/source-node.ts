@@ -1,5 +1,5 @@
 import { binlogCoordinates, formatCoordinates } from '@kbinlog/binlog';
-import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, logEnd } from '@kbinlog/binlog-kafka';
+import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, logRange } from '@kbinlog/binlog-kafka';
 import { bootstrapInnodbMemcache, ensureNodeSchema, nodeServerUuid, openNodeDatabase, TableCatalog } from '@kbinlog/node-store';
 import { ReplicationChannel } from '@kbinlog/replication';
 import { KBINLOG_VERSION } from '@kbinlog/service-runtime';
@@ -78,7 +78,15 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       { info: (fields, message) => this.logger.log({ ...fields, msg: message }), error: (fields, message) => this.logger.error({ ...fields, msg: message }) },
     );
     const stored = await channel.load();
-    const end = await logEnd(this.admin, names.topic);
+    const { start, end } = await logRange(this.admin, names.topic);
+    // A position outside the log means the log lost what this store holds (a recreated topic)
+    // or groups it never applied (retention): serving writes on top would break invariant 2.
+    if (stored.nextOffset > end || stored.nextOffset < start) {
+      throw new Error(
+        `this database stands at ${formatCoordinates(binlogCoordinates(config.cluster, stored.nextOffset))}, outside the binlog, which holds offsets ${start} to ${end}: ` +
+          'restore the node from a replica that applied the log, or point it at an empty database',
+      );
+    }
     if (stored.nextOffset < end) {
       const started = Date.now();
       this.logger.log({ event: 'catch_up.started', from: stored.nextOffset.toString(), to: end.toString(), msg: 'applying the binlog the store lacks' });
