@@ -1,0 +1,10 @@
+export * from './lib/auth';
+export * from './lib/binary-row';
+export * from './lib/commands';
+export * from './lib/constants';
+export { ProtocolError, ServerError, type ServerErrorCode } from './lib/errors';
+export * from './lib/execute-params';
+export * from './lib/handshake';
+export * from './lib/packet-framer';
+export * from './lib/responses';
+export { decodeUtf8, PayloadReader, PayloadWriter } from './lib/wire';
