@@ -4,11 +4,13 @@
  * group applied twice would stop its STRICT applier on a duplicate key or a missing row).
  */
 import {
+  getJson,
   MemcachedTestClient,
   nodeFlags,
   replayTable,
   resetNodeDatabases,
   type RunningService,
+  sourceStatus,
   startService,
   tableByKey,
   testInfra,
@@ -22,10 +24,6 @@ const cluster = uniqueClusterName('rcrash');
 const WRITES = 10_000;
 const CLIENTS = 16;
 const KILL_AFTER = 3_000;
-
-async function json<T>(url: string): Promise<T> {
-  return (await (await fetch(url)).json()) as T;
-}
 
 describe('a replica killed in the middle of 10,000 writes', () => {
   let source: RunningService;
@@ -49,7 +47,7 @@ describe('a replica killed in the middle of 10,000 writes', () => {
 
   it('restarts from its stored position and converges on the source, row for row', async () => {
     const seeded = await tableByKey(sourceServer);
-    const { Memcached_Port } = await json<{ Memcached_Port: number }>(`${source.httpUrl}/status`);
+    const { Memcached_Port } = await sourceStatus(source);
     let acknowledged = 0;
     let changes = 0;
     let killed: Promise<void> | undefined;
@@ -74,10 +72,10 @@ describe('a replica killed in the middle of 10,000 writes', () => {
     expect(replica.process.signalCode).toBe('SIGKILL');
 
     replica = await startService('replica', replicaFlags);
-    const { Position, Executed_Gtid_Set } = await json<{ Position: string; Executed_Gtid_Set: string }>(`${source.httpUrl}/status`);
+    const { Position, Executed_Gtid_Set } = await sourceStatus(source);
     const status = await waitFor(
       async () => {
-        const current = await json<{ Exec_Source_Log_Pos: string; Last_Errno: number; Last_Error: string }>(`${replica.httpUrl}/replica/status`);
+        const current = await getJson<{ Exec_Source_Log_Pos: string; Last_Errno: number; Last_Error: string }>(`${replica.httpUrl}/replica/status`);
         if (current.Last_Errno !== 0) throw new Error(`applier stopped: ${current.Last_Error}`);
         return BigInt(current.Exec_Source_Log_Pos) >= BigInt(Position) && current;
       },

@@ -11,6 +11,7 @@ import {
   replayTable,
   resetNodeDatabases,
   type RunningService,
+  sourceStatus,
   startService,
   tableByKey,
   testInfra,
@@ -26,10 +27,6 @@ const cluster = uniqueClusterName('crash');
 const topic = `kbinlog.${cluster}.binlog`;
 const CRASH_AT_WRITE = 5;
 const DEMO = { schema: 'test', table: 'demo_test', keyColumn: 'c1' };
-
-async function sourceStatus(service: RunningService): Promise<{ Position: string; Memcached_Port: number }> {
-  return (await (await fetch(`${service.httpUrl}/status`)).json()) as { Position: string; Memcached_Port: number };
-}
 
 describe('a source killed between the binlog commit and the database commit', () => {
   const flags = nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 });

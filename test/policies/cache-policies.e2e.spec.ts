@@ -9,6 +9,7 @@ import {
   nodeFlags,
   resetNodeDatabases,
   type RunningService,
+  sourceStatus,
   startService,
   testInfra,
   uniqueClusterName,
@@ -29,9 +30,8 @@ interface Running {
 async function startWithPolicy(get: string, set: string, del: string, flush: string): Promise<Running> {
   await queryRows(server, 'UPDATE innodb_memcache.cache_policies SET get_policy = ?, set_policy = ?, delete_policy = ?, flush_policy = ?', [get, set, del, flush]);
   const source = await startService('source', flags);
-  const status = async () => (await (await fetch(`${source.httpUrl}/status`)).json()) as { Position: string; Memcached_Port: number };
-  const client = await MemcachedTestClient.connect((await status()).Memcached_Port);
-  return { source, client, position: async () => (await status()).Position };
+  const client = await MemcachedTestClient.connect((await sourceStatus(source)).Memcached_Port);
+  return { source, client, position: async () => (await sourceStatus(source)).Position };
 }
 
 describe('cache policies', () => {

@@ -12,8 +12,9 @@ import {
   startService,
   tableByKey,
   testInfra,
+  sourceStatus,
   uniqueClusterName,
-  waitFor,
+  waitUntilReplicated,
 } from '@kbinlog/testing';
 import { CONFIG_BOOTSTRAP } from '@kbinlog/innodb-memcache';
 import { execFile } from 'node:child_process';
@@ -40,8 +41,7 @@ describe('containers', () => {
     const source = await startService('source', [...nodeFlags(infra, { cluster, server: sourceServer, nodeName: 'source', serverId: 1 }), '--memcached-port', '0']);
     const replica = await startService('replica', nodeFlags(infra, { cluster, server: replicaServer, nodeName: 'replica-1', serverId: 2 }));
     try {
-      const status = (await (await fetch(`${source.httpUrl}/status`)).json()) as { Memcached_Port: number; Position: string };
-      const client = await MemcachedTestClient.connect(status.Memcached_Port);
+      const client = await MemcachedTestClient.connect((await sourceStatus(source)).Memcached_Port);
       expect(await client.set('@@profile.u1', 'Ada|London', 3)).toBe('STORED\r\n');
       // The switch holds for the connection: plain keys now go to the profile container.
       expect(await client.call('get u1\r\n', (reply) => reply.endsWith('END\r\n'))).toBe('VALUE u1 3 10\r\nAda|London\r\nEND\r\n');
@@ -50,11 +50,7 @@ describe('containers', () => {
       expect((await client.gets('u1')).get('u1')?.value).toBe('Ada|London-Eas');
       client.close();
 
-      const { Position } = (await (await fetch(`${source.httpUrl}/status`)).json()) as { Position: string };
-      await waitFor(
-        async () => BigInt(((await (await fetch(`${replica.httpUrl}/replica/status`)).json()) as { Exec_Source_Log_Pos: string }).Exec_Source_Log_Pos) >= BigInt(Position),
-        { description: 'the replica to catch up', timeoutMs: 15_000 },
-      );
+      await waitUntilReplicated(source, replica);
       const expected = { id: 'u1', name: 'Ada', city: 'London-Eas', fl: '3', exp: '0' };
       expect((await tableByKey(sourceServer, 'test.profile', 'id')).get('u1')).toMatchObject(expected);
       expect(await tableByKey(replicaServer, 'test.profile', 'id')).toEqual(await tableByKey(sourceServer, 'test.profile', 'id'));

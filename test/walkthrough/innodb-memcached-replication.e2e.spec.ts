@@ -5,6 +5,7 @@
  * the cas column, which must equal what `gets` returns on the source.
  */
 import {
+  getJson,
   MemcachedTestClient,
   nodeFlags,
   resetNodeDatabases,
@@ -12,7 +13,8 @@ import {
   startService,
   testInfra,
   uniqueClusterName,
-  waitFor,
+  sourceStatus,
+  waitUntilReplicated,
 } from '@kbinlog/testing';
 import { createConnection } from 'mysql2/promise';
 import { execFile } from 'node:child_process';
@@ -41,22 +43,9 @@ describe('MySQL 14.21.6: the InnoDB memcached plugin and replication', () => {
   let replica: RunningService;
   let client: MemcachedTestClient;
 
-  async function json<T>(url: string): Promise<T> {
-    return (await (await fetch(url)).json()) as T;
-  }
-
-  /** Waits until the replica applied everything the source has written. */
-  async function replicated(): Promise<void> {
-    const { Position } = await json<{ Position: string }>(`${source.httpUrl}/status`);
-    await waitFor(
-      async () => BigInt((await json<{ Exec_Source_Log_Pos: string }>(`${replica.httpUrl}/replica/status`)).Exec_Source_Log_Pos) >= BigInt(Position),
-      { description: `the replica to apply up to ${Position}`, timeoutMs: 15_000 },
-    );
-  }
-
   /** The manual's table, with each cas cell taken from the source's gets. */
   async function expectReplicaTable(expected: Row[]): Promise<void> {
-    await replicated();
+    await waitUntilReplicated(source, replica);
     const keys = expected.map(([c1]) => c1);
     const hits = keys.length > 0 ? await client.gets(...keys) : new Map();
     const rows = expected.map(([c1, c2, c3, , c5]) => [c1, c2, c3, hits.get(c1)?.cas ?? 'missing on the source', c5]);
@@ -68,7 +57,7 @@ describe('MySQL 14.21.6: the InnoDB memcached plugin and replication', () => {
     await Promise.all([resetNodeDatabases(sourceServer), resetNodeDatabases(replicaServer)]);
     source = await startService('source', [...nodeFlags(infra, { cluster, server: sourceServer, nodeName: 'source', serverId: 1 }), '--memcached-port', '0']);
     replica = await startService('replica', nodeFlags(infra, { cluster, server: replicaServer, nodeName: 'replica-1', serverId: 2 }));
-    const { Memcached_Port } = await json<{ Memcached_Port: number }>(`${source.httpUrl}/status`);
+    const { Memcached_Port } = await sourceStatus(source);
     client = await MemcachedTestClient.connect(Memcached_Port);
   });
 
@@ -125,10 +114,9 @@ describe('MySQL 14.21.6: the InnoDB memcached plugin and replication', () => {
   it('steps 9-10: flush_all is replicated', async () => {
     expect(await client.call('flush_all\r\n')).toBe('OK\r\n');
     await expectReplicaTable([]);
-    const status = await json<Record<string, unknown>>(`${replica.httpUrl}/replica/status`);
+    const status = await getJson<Record<string, unknown>>(`${replica.httpUrl}/replica/status`);
     expect(status).toMatchObject({ Replica_IO_Running: 'Yes', Replica_SQL_Running: 'Yes', Last_Errno: 0, Seconds_Behind_Source: 0 });
-    const sourceStatus = await json<{ Executed_Gtid_Set: string }>(`${source.httpUrl}/status`);
-    expect(status['Executed_Gtid_Set']).toBe(sourceStatus.Executed_Gtid_Set);
+    expect(status['Executed_Gtid_Set']).toBe((await sourceStatus(source)).Executed_Gtid_Set);
   });
 
   it('kcat reads the binlog topic and prints one readable line per group', async () => {

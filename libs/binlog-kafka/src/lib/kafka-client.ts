@@ -31,3 +31,22 @@ export function createKafka(options: KafkaClientOptions): Kafka {
       },
   });
 }
+
+/** The few methods of a structured logger (Nest's Logger over pino has them) that our adapters use. */
+export interface StructuredLog {
+  log(entry: Record<string, unknown>): void;
+  error(entry: Record<string, unknown>): void;
+  warn(entry: Record<string, unknown>): void;
+  debug(entry: Record<string, unknown>): void;
+}
+
+/** kafkajs' own lines as entries of a service's logger, tagged so they can be told from ours. */
+export function kafkaLogTo(logger: StructuredLog): KafkaClientOptions['log'] {
+  return (level, message, fields) => {
+    const entry = { event: 'kafka.client', ...fields, msg: message };
+    if (level === 'error') logger.error(entry);
+    else if (level === 'warn') logger.warn(entry);
+    else if (level === 'info') logger.log(entry);
+    else logger.debug(entry);
+  };
+}

@@ -1,5 +1,5 @@
 import { type BinlogGroup, binlogCoordinates, formatCoordinates, GtidSet, parseGtid } from '@kbinlog/binlog';
-import { BinlogReader, type FetchedRecord } from '@kbinlog/binlog-kafka';
+import { BinlogReader, type FetchedRecord, type StructuredLog } from '@kbinlog/binlog-kafka';
 import {
   type AppliedPosition,
   applyGroup,
@@ -25,6 +25,14 @@ export interface ChannelOptions {
 export interface ChannelLog {
   info(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;
+}
+
+/** The channel's lines as entries of a service's structured logger. */
+export function channelLogTo(logger: StructuredLog): ChannelLog {
+  return {
+    info: (fields, message) => logger.log({ ...fields, msg: message }),
+    error: (fields, message) => logger.error({ ...fields, msg: message }),
+  };
 }
 
 interface LastError {

@@ -118,3 +118,27 @@ export function nodeFlags(infra: TestInfra, options: NodeFlagsOptions): string[]
 export function uniqueClusterName(prefix: string): string {
   return `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 }
+
+export async function getJson<T>(url: string): Promise<T> {
+  return (await (await fetch(url)).json()) as T;
+}
+
+/** The source's SHOW MASTER STATUS (GET /status). */
+export interface SourceStatus {
+  readonly Position: string;
+  readonly Executed_Gtid_Set: string;
+  readonly Memcached_Port: number;
+}
+
+export function sourceStatus(source: RunningService): Promise<SourceStatus> {
+  return getJson<SourceStatus>(`${source.httpUrl}/status`);
+}
+
+/** Waits until the replica applied everything the source has written so far. */
+export async function waitUntilReplicated(source: RunningService, replica: RunningService, timeoutMs = 15_000): Promise<void> {
+  const { Position } = await sourceStatus(source);
+  await waitFor(
+    async () => BigInt((await getJson<{ Exec_Source_Log_Pos: string }>(`${replica.httpUrl}/replica/status`)).Exec_Source_Log_Pos) >= BigInt(Position),
+    { description: `${replica.name} to apply up to ${Position}`, timeoutMs },
+  );
+}

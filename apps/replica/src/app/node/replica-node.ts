@@ -1,10 +1,9 @@
-import { clusterNames, createKafka, ensureBinlogTopic } from '@kbinlog/binlog-kafka';
+import { clusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange, type LogRange } from '@kbinlog/binlog-kafka';
 import { bootstrapInnodbMemcache, ensureNodeSchema, nodeServerUuid, openNodeDatabase, TableCatalog } from '@kbinlog/node-store';
-import { ReplicationChannel } from '@kbinlog/replication';
+import { channelLogTo, ReplicationChannel } from '@kbinlog/replication';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Admin } from 'kafkajs';
 import { REPLICA_CONFIG, type ReplicaConfig } from '../replica-config';
-import { channelLog, kafkaLog } from './replica-logs';
 
 export interface NodeIdentity {
   readonly node: string;
@@ -17,12 +16,6 @@ interface Running {
   readonly identity: NodeIdentity;
   readonly admin: Admin;
   readonly topic: string;
-}
-
-/** The offsets a fetch may start from: the oldest retained record up to the log end. */
-export interface BinlogBounds {
-  readonly start: bigint;
-  readonly end: bigint;
 }
 
 /**
@@ -66,11 +59,9 @@ export class ReplicaNode implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Where the binlog starts (retention may have deleted older groups) and ends now. */
-  async binlogBounds(): Promise<BinlogBounds> {
+  binlogBounds(): Promise<LogRange> {
     const { admin, topic } = this.started();
-    const partition = (await admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === 0);
-    if (!partition) throw new Error(`binlog topic ${topic} has no partition 0`);
-    return { start: BigInt(partition.low), end: BigInt(partition.high) };
+    return logRange(admin, topic);
   }
 
   async onModuleInit(): Promise<void> {
@@ -99,7 +90,7 @@ export class ReplicaNode implements OnModuleInit, OnModuleDestroy {
     const { demoTableCreated } = await bootstrapInnodbMemcache(database);
     this.logger.log({ event: 'node.bootstrapped', demo_table_created: demoTableCreated, msg: 'innodb_memcache and test.demo_test ready' });
 
-    const kafka = createKafka({ clientId: `kbinlog-replica-${config.nodeName}`, brokers: config.kafkaBrokers, log: kafkaLog(this.logger) });
+    const kafka = createKafka({ clientId: `kbinlog-replica-${config.nodeName}`, brokers: config.kafkaBrokers, log: kafkaLogTo(this.logger) });
     const admin = kafka.admin();
     await admin.connect();
     this.closers.push(() => admin.disconnect());
@@ -121,7 +112,7 @@ export class ReplicaNode implements OnModuleInit, OnModuleDestroy {
         relayMaxRecords: config.relayMaxGroups,
         relayMaxBytes: config.relayMaxBytes,
       },
-      channelLog(this.logger),
+      channelLogTo(this.logger),
     );
     // Stopped before the admin client and the database it uses (closers run in reverse).
     this.closers.push(() => channel.stop());

@@ -1,6 +1,7 @@
 import type { RowEvent } from '@kbinlog/binlog';
 import {
   applyArithmetic,
+  isExpired,
   type Container,
   type MemcachedOperation,
   planOperation,
@@ -196,8 +197,8 @@ export class MemcachedEngine implements CommandHandler {
     const now = nowSeconds();
     for (const store of stores) {
       if (store === 'memory') {
-        const item = this.memory.get(container.name, key);
-        if (item && !(item.expiresAt !== 0 && item.expiresAt <= now)) return item;
+        const item = this.liveMemoryItem(container, key);
+        if (item) return item;
       } else {
         const row = await readRow(this.database.manager, container, this.mapping.options, key, false);
         if (isLive(row, now)) return row.item;
@@ -355,7 +356,7 @@ export class MemcachedEngine implements CommandHandler {
 
   private liveMemoryItem(container: Container, key: string): Item | undefined {
     const item = this.memory.get(container.name, key);
-    return item && !(item.expiresAt !== 0 && item.expiresAt <= nowSeconds()) ? item : undefined;
+    return item && !isExpired(item.expiresAt, nowSeconds()) ? item : undefined;
   }
 
   private stats(): Buffer {

@@ -1,7 +1,7 @@
 import { binlogCoordinates, formatCoordinates } from '@kbinlog/binlog';
-import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, logRange } from '@kbinlog/binlog-kafka';
+import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange } from '@kbinlog/binlog-kafka';
 import { bootstrapInnodbMemcache, ensureNodeSchema, nodeServerUuid, openNodeDatabase, TableCatalog } from '@kbinlog/node-store';
-import { ReplicationChannel } from '@kbinlog/replication';
+import { channelLogTo, ReplicationChannel } from '@kbinlog/replication';
 import { KBINLOG_VERSION } from '@kbinlog/service-runtime';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
@@ -55,7 +55,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     this.kafka = createKafka({
       clientId: `kbinlog-source-${config.nodeName}`,
       brokers: config.kafkaBrokers,
-      log: (level, message, fields) => this.logger[level === 'info' || level === 'debug' ? 'log' : level]({ ...fields, msg: message }),
+      log: kafkaLogTo(this.logger),
     });
     this.admin = this.kafka.admin();
     await this.admin.connect();
@@ -75,7 +75,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       this.database,
       catalog,
       { cluster: config.cluster, topic: names.topic, consumerGroup: names.replicaGroup(config.nodeName), execMode: 'STRICT', relayMaxRecords: 10_000, relayMaxBytes: 64 << 20 },
-      { info: (fields, message) => this.logger.log({ ...fields, msg: message }), error: (fields, message) => this.logger.error({ ...fields, msg: message }) },
+      channelLogTo(this.logger),
     );
     const stored = await channel.load();
     const { start, end } = await logRange(this.admin, names.topic);
