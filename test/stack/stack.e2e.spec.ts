@@ -3,6 +3,7 @@
  * and a state directory of its own so it never touches a developer's running stack.
  */
 import { appEntryPoint, MemcachedTestClient, queryRows, waitFor } from '@kbinlog/testing';
+import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
-const stateDir = mkdtempSync(join(tmpdir(), 'kbinlog-stack-'));
 // Below Linux's ephemeral range (32768+), where an outgoing connection could hold the port.
 const PORTS = { kafka: 25092, mariadb: 25316, http: 25080, memcached: 25211 };
+const SQLITE_PORTS = { kafka: 25192, http: 25180, memcached: 25212 };
 
 interface NodeState {
   name: string;
@@ -23,20 +24,25 @@ interface NodeState {
   database: string | null;
 }
 
-function kbinlog(...args: string[]) {
-  return execFileAsync(process.execPath, [appEntryPoint('cli'), ...args], {
-    env: { ...process.env, KBINLOG_STATE_DIR: stateDir },
-    timeout: 180_000,
-  }).catch((error: { code: number; stdout: string; stderr: string }) => error);
-}
-
-async function status(): Promise<{ code: number; nodes: NodeState[] }> {
-  const result = await kbinlog('stack', 'status', '--json');
-  const code = 'code' in result && typeof result.code === 'number' ? result.code : 0;
-  return { code, nodes: (JSON.parse(result.stdout) as { nodes: NodeState[] }).nodes };
+/** The CLI, run as a user runs it, with its state in `stateDir`. */
+function cli(stateDir: string) {
+  const kbinlog = (...args: string[]) =>
+    execFileAsync(process.execPath, [appEntryPoint('cli'), ...args], {
+      env: { ...process.env, KBINLOG_STATE_DIR: stateDir },
+      timeout: 180_000,
+    }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+  const status = async (): Promise<{ code: number; nodes: NodeState[] }> => {
+    const result = await kbinlog('stack', 'status', '--json');
+    const code = 'code' in result && typeof result.code === 'number' ? result.code : 0;
+    return { code, nodes: (JSON.parse(result.stdout) as { nodes: NodeState[] }).nodes };
+  };
+  return { kbinlog, status };
 }
 
 describe('kbinlog stack', () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'kbinlog-stack-'));
+  const { kbinlog, status } = cli(stateDir);
+
   afterAll(async () => {
     await kbinlog('stack', 'down');
     rmSync(stateDir, { recursive: true, force: true });
@@ -82,5 +88,69 @@ describe('kbinlog stack', () => {
     const { code, nodes } = await status();
     expect(code).toBe(1);
     expect(nodes.map((node) => node.state)).toEqual(['stopped', 'stopped', 'stopped']);
+  });
+});
+
+describe('kbinlog stack --store sqlite', () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'kbinlog-stack-sqlite-'));
+  const { kbinlog, status } = cli(stateDir);
+  const file = (node: string) => join(stateDir, 'stack', 'data', `${node}.db`);
+
+  /** The demo table's rows in a node's SQLite file, read as any SQLite client would. */
+  function demoRows(node: string): { c1: string; c2: string }[] {
+    const database = new Database(file(node), { readonly: true, fileMustExist: true });
+    try {
+      return database.prepare('SELECT c1, c2 FROM "test.demo_test" ORDER BY c1').all() as { c1: string; c2: string }[];
+    } finally {
+      database.close();
+    }
+  }
+
+  afterAll(async () => {
+    await kbinlog('stack', 'down');
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('up gives every node its own SQLite file and starts no MariaDB', async () => {
+    const up = await kbinlog(
+      'stack', 'up', '--detach', '--store', 'sqlite', '--replicas', '2', '--cluster', 'stacklite',
+      '--kafka-port', String(SQLITE_PORTS.kafka), '--http-base-port', String(SQLITE_PORTS.http), '--memcached-port', String(SQLITE_PORTS.memcached),
+    );
+    expect({ code: 'code' in up ? up.code : 0, stderr: 'code' in up ? up.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    expect(up.stdout).toContain(`sqlite3 ${file('replica-1')}`);
+    const { code, nodes } = await status();
+    expect(code).toBe(0);
+    expect(nodes.map(({ name, state, database }) => ({ name, state, database }))).toEqual([
+      { name: 'source', state: 'running', database: `sqlite://${file('source')}` },
+      { name: 'replica-1', state: 'running', database: `sqlite://${file('replica-1')}` },
+      { name: 'replica-2', state: 'running', database: `sqlite://${file('replica-2')}` },
+      { name: 'coordinator', state: 'running', database: null },
+    ]);
+  });
+
+  it('replicates memcached writes and flush_all to every replica\'s file', async () => {
+    const client = await MemcachedTestClient.connect(SQLITE_PORTS.memcached);
+    try {
+      expect(await client.set('lite', 'one', 0)).toBe('STORED\r\n');
+      expect(await client.set('lite', 'two', 0)).toBe('STORED\r\n');
+      const expected = [{ c1: 'AA', c2: 'HELLO, HELLO' }, { c1: 'lite', c2: 'two' }];
+      expect(demoRows('source')).toEqual(expected);
+      for (const replica of ['replica-1', 'replica-2']) {
+        await waitFor(() => JSON.stringify(demoRows(replica)) === JSON.stringify(expected), { description: `both writes on ${replica}`, timeoutMs: 15_000 });
+      }
+      expect(await client.call('flush_all\r\n')).toBe('OK\r\n');
+    } finally {
+      client.close();
+    }
+    for (const replica of ['source', 'replica-1', 'replica-2']) {
+      await waitFor(() => demoRows(replica).length === 0, { description: `flush_all on ${replica}`, timeoutMs: 15_000 });
+    }
+  });
+
+  it('down stops the nodes and Kafka; the files keep their data', async () => {
+    const down = await kbinlog('stack', 'down');
+    expect(down).not.toHaveProperty('code');
+    expect((await status()).nodes.map((node) => node.state)).toEqual(['stopped', 'stopped', 'stopped', 'stopped']);
+    expect(demoRows('replica-2')).toEqual([]);
   });
 });

@@ -5,3 +5,6 @@ export * from './lib/table-catalog';
 export * from './lib/row-applier';
 export * from './lib/group-applier';
 export * from './lib/innodb-memcache-bootstrap';
+export * from './lib/sql-dialect';
+export { SQLITE_DIALECT, sqliteTableName } from './lib/sqlite-dialect';
+export { MARIADB_DIALECT } from './lib/mariadb-dialect';

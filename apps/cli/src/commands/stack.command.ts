@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_STACK_OPTIONS, MAX_REPLICAS, stackLayout } from '../stack/stack-layout';
+import { join } from 'node:path';
+import { DEFAULT_STACK_OPTIONS, MAX_REPLICAS, type NodeDatabaseLayout, stackLayout, type StoreKind } from '../stack/stack-layout';
 import { stackDown, stackPaths, stackStatus, stackUp, type NodeState } from '../stack/stack-runner';
 import type { CliIo } from '../support/cli-io';
 
@@ -22,6 +23,12 @@ function table(nodes: readonly NodeState[]): string {
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
 }
 
+/** How to read a node's own database with its store's own client. */
+function sqlCommand(database: NodeDatabaseLayout | null): string {
+  if (database?.store === 'sqlite') return `sqlite3 ${database.file} 'SELECT * FROM "test.demo_test"'`;
+  return `mariadb -h127.0.0.1 -P${database?.port} -ukbinlog -pkbinlog test`;
+}
+
 async function printStatus(io: CliIo, json: boolean): Promise<boolean> {
   const status = await stackStatus(stackPaths());
   if (!status) {
@@ -35,13 +42,13 @@ async function printStatus(io: CliIo, json: boolean): Promise<boolean> {
 
 /** `kbinlog stack up|down|status`: a local cluster on this machine, each node its own process and MariaDB. */
 export function stackCommand(io: CliIo): Command {
-  const stack = new Command('stack').description('run a local cluster: Kafka, a source, replicas and the coordinator, each node with its own MariaDB');
+  const stack = new Command('stack').description('run a local cluster: Kafka, a source, replicas and the coordinator, each node with its own database');
 
   stack
     .command('up')
     .description('start the local cluster (installs Kafka and MariaDB on first use) and print how to connect')
     .option('--replicas <n>', `number of replicas (0..${MAX_REPLICAS})`, replicaCount, DEFAULT_STACK_OPTIONS.replicas)
-    .addOption(new Option('--store <kind>', "each node's database").choices(['mariadb', 'sqlite']).default('mariadb'))
+    .addOption(new Option('--store <kind>', "each node's own database: a local MariaDB server, or a SQLite file (memcached writes only)").choices(['mariadb', 'sqlite']).default(DEFAULT_STACK_OPTIONS.store))
     .option('--cluster <name>', 'cluster name', DEFAULT_STACK_OPTIONS.cluster)
     .option('--detach', 'return once everything runs (default: stay in the foreground; Ctrl-C stops the cluster)')
     .option('--kafka-port <port>', 'Kafka bootstrap port', port, DEFAULT_STACK_OPTIONS.kafkaPort)
@@ -49,15 +56,12 @@ export function stackCommand(io: CliIo): Command {
     .option('--http-base-port <port>', "the coordinator's HTTP port; source base + 1, replica N base + 1 + N", port, DEFAULT_STACK_OPTIONS.httpBasePort)
     .option('--memcached-port <port>', "the source's memcached port", port, DEFAULT_STACK_OPTIONS.memcachedPort)
     .action(async (options: { replicas: number; store: string; cluster: string; detach?: boolean; kafkaPort: number; mariadbBasePort: number; httpBasePort: number; memcachedPort: number }) => {
-      if (options.store !== 'mariadb') {
-        io.err('kbinlog: --store sqlite is not available yet: every node runs its own MariaDB (--store mariadb)\n');
-        process.exitCode = 2;
-        return;
-      }
       const paths = stackPaths();
       const layout = stackLayout({
         cluster: options.cluster,
         replicas: options.replicas,
+        store: options.store as StoreKind,
+        dataDir: join(paths.stateDir, 'data'),
         kafkaPort: options.kafkaPort,
         mariadbBasePort: options.mariadbBasePort,
         httpBasePort: options.httpBasePort,
@@ -72,12 +76,13 @@ export function stackCommand(io: CliIo): Command {
       }
       await printStatus(io, false);
       const source = layout.nodes[0];
+      const replica = layout.nodes[1]?.database ? layout.nodes[1] : source;
       io.out(
         [
           '',
           'Connect:',
           `  memcached   telnet 127.0.0.1 ${source.memcachedPort}            (writes: the source)`,
-          `  SQL         mariadb -h127.0.0.1 -P${layout.nodes[1]?.database?.port ?? source.database?.port} -ukbinlog -pkbinlog test   (a replica's own database)`,
+          `  SQL         ${sqlCommand(replica.database)}   (${replica.name}'s own database)`,
           `  binlog      kcat -C -b ${layout.kafka.brokers} -t kbinlog.${layout.cluster}.binlog -f '%o %k %h %s\\n'`,
           `  status      bin/kbinlog status; bin/kbinlog replica status --url http://127.0.0.1:${layout.nodes[1]?.httpPort ?? 8082}`,
           '  stop        bin/kbinlog stack down',

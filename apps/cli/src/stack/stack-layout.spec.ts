@@ -3,7 +3,7 @@ import { DEFAULT_STACK_OPTIONS, nodeArguments, stackLayout } from './stack-layou
 describe('cli > stack > layout', () => {
   it('lays out a source, two replicas and the coordinator, each node with its own MariaDB', () => {
     const layout = stackLayout(DEFAULT_STACK_OPTIONS);
-    expect(layout.nodes.map((node) => [node.name, node.role, node.serverId, node.httpPort, node.memcachedPort, node.database?.port ?? null])).toEqual([
+    expect(layout.nodes.map((node) => [node.name, node.role, node.serverId, node.httpPort, node.memcachedPort, node.database?.store === 'mariadb' ? node.database.port : null])).toEqual([
       ['source', 'source', 1, 8081, 11211, 3316],
       ['replica-1', 'replica', 2, 8082, null, 3317],
       ['replica-2', 'replica', 3, 8083, null, 3318],
@@ -16,8 +16,21 @@ describe('cli > stack > layout', () => {
   it('scales the replicas and keeps every port distinct', () => {
     const layout = stackLayout({ ...DEFAULT_STACK_OPTIONS, replicas: 5 });
     expect(layout.nodes.filter((node) => node.role === 'replica')).toHaveLength(5);
-    const databases = layout.nodes.flatMap((node) => (node.database ? [node.database.port] : []));
+    const databases = layout.nodes.flatMap((node) => (node.database?.store === 'mariadb' ? [node.database.port] : []));
     expect(new Set(databases).size).toBe(6);
+  });
+
+  it('gives each node its own SQLite file with --store sqlite, and starts no MariaDB', () => {
+    const layout = stackLayout({ ...DEFAULT_STACK_OPTIONS, store: 'sqlite', dataDir: '/srv/kbinlog/data' });
+    expect(layout.nodes.map((node) => node.database?.url ?? null)).toEqual([
+      'sqlite:///srv/kbinlog/data/source.db',
+      'sqlite:///srv/kbinlog/data/replica-1.db',
+      'sqlite:///srv/kbinlog/data/replica-2.db',
+      null,
+    ]);
+    expect(layout.nodes.every((node) => node.database === null || node.database.store === 'sqlite')).toBe(true);
+    expect(nodeArguments(layout, layout.nodes[1])).toEqual(expect.arrayContaining(['--database-url', 'sqlite:///srv/kbinlog/data/replica-1.db']));
+    expect(() => stackLayout({ ...DEFAULT_STACK_OPTIONS, store: 'sqlite', dataDir: 'relative/data' })).toThrow(/must be absolute/);
   });
 
   it.each([-1, 10, 1.5, Number.NaN])('refuses --replicas %p', (replicas) => {

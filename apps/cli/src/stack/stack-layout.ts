@@ -1,8 +1,17 @@
+import { isAbsolute, join } from 'node:path';
+
 /**
- * The shape of a local cluster: which nodes, on which ports, each with its own MariaDB. Pure, so
- * the layout is tested without starting anything.
+ * The shape of a local cluster: which nodes, on which ports, each with its own database (a
+ * MariaDB server or a SQLite file). Pure, so the layout is tested without starting anything.
  */
 export type NodeRole = 'source' | 'replica' | 'coordinator';
+
+export type StoreKind = 'mariadb' | 'sqlite';
+
+/** A node's own database: a local MariaDB instance, or a SQLite file. */
+export type NodeDatabaseLayout =
+  | { readonly store: 'mariadb'; readonly instance: string; readonly port: number; readonly url: string }
+  | { readonly store: 'sqlite'; readonly file: string; readonly url: string };
 
 export interface StackNode {
   readonly name: string;
@@ -12,8 +21,8 @@ export interface StackNode {
   readonly memcachedPort: number | null;
   /** The MySQL-protocol port: none until the source speaks it (SQL writes come with issue 4). */
   readonly mysqlPort: number | null;
-  /** The node's own database (MariaDB instance name and port), none for the coordinator. */
-  readonly database: { readonly instance: string; readonly port: number; readonly url: string } | null;
+  /** The node's own database, none for the coordinator. */
+  readonly database: NodeDatabaseLayout | null;
 }
 
 export interface StackLayout {
@@ -25,6 +34,9 @@ export interface StackLayout {
 export interface StackOptions {
   readonly cluster: string;
   readonly replicas: number;
+  readonly store: StoreKind;
+  /** Where SQLite files go (`--store sqlite`): an absolute path. */
+  readonly dataDir: string;
   readonly kafkaPort: number;
   readonly mariadbBasePort: number;
   readonly httpBasePort: number;
@@ -34,6 +46,8 @@ export interface StackOptions {
 export const DEFAULT_STACK_OPTIONS: StackOptions = {
   cluster: 'local',
   replicas: 2,
+  store: 'mariadb',
+  dataDir: '/var/lib/kbinlog',
   kafkaPort: 9092,
   mariadbBasePort: 3316,
   httpBasePort: 8080,
@@ -42,11 +56,16 @@ export const DEFAULT_STACK_OPTIONS: StackOptions = {
 
 export const MAX_REPLICAS = 9;
 
-function database(instance: string, port: number) {
-  return { instance, port, url: `mysql://kbinlog:kbinlog@127.0.0.1:${port}/` };
+function database(options: StackOptions, node: string, port: number): NodeDatabaseLayout {
+  if (options.store === 'sqlite') {
+    const file = join(options.dataDir, `${node}.db`);
+    return { store: 'sqlite', file, url: `sqlite://${file}` };
+  }
+  return { store: 'mariadb', instance: node, port, url: `mysql://kbinlog:kbinlog@127.0.0.1:${port}/` };
 }
 
 export function stackLayout(options: StackOptions): StackLayout {
+  if (options.store === 'sqlite' && !isAbsolute(options.dataDir)) throw new RangeError(`the SQLite data directory must be absolute, got ${options.dataDir}`);
   if (!Number.isInteger(options.replicas) || options.replicas < 0 || options.replicas > MAX_REPLICAS) {
     throw new RangeError(`--replicas must be an integer 0..${MAX_REPLICAS}, got ${options.replicas}`);
   }
@@ -57,7 +76,7 @@ export function stackLayout(options: StackOptions): StackLayout {
     httpPort: options.httpBasePort + 2 + index,
     memcachedPort: null,
     mysqlPort: null,
-    database: database(`replica-${index + 1}`, options.mariadbBasePort + 1 + index),
+    database: database(options, `replica-${index + 1}`, options.mariadbBasePort + 1 + index),
   }));
   return {
     cluster: options.cluster,
@@ -70,7 +89,7 @@ export function stackLayout(options: StackOptions): StackLayout {
         httpPort: options.httpBasePort + 1,
         memcachedPort: options.memcachedPort,
         mysqlPort: null,
-        database: database('source', options.mariadbBasePort),
+        database: database(options, 'source', options.mariadbBasePort),
       },
       ...replicas,
       { name: 'coordinator', role: 'coordinator', serverId: null, httpPort: options.httpBasePort, memcachedPort: null, mysqlPort: null, database: null },

@@ -99,13 +99,19 @@ async function startNode(paths: StackPaths, layout: StackLayout, node: StackNode
   progress(`${node.name}: up (pid ${child.pid}, http ${node.httpPort})`);
 }
 
+function mariadbInstances(layout: StackLayout): { instance: string; port: number }[] {
+  return layout.nodes.flatMap((node) => (node.database?.store === 'mariadb' ? [{ instance: node.database.instance, port: node.database.port }] : []));
+}
+
 export async function stackUp(paths: StackPaths, layout: StackLayout, progress: Progress): Promise<void> {
   mkdirSync(paths.stateDir, { recursive: true });
   writeFileSync(paths.stateFile, `${JSON.stringify(layout, null, 2)}\n`);
-  progress(`starting Kafka on ${layout.kafka.brokers} and ${layout.nodes.filter((node) => node.database).length} MariaDB servers (first run installs them)…`);
+  const servers = mariadbInstances(layout);
+  progress(`starting Kafka on ${layout.kafka.brokers}${servers.length > 0 ? ` and ${servers.length} MariaDB servers` : ''} (first run installs them)…`);
   await runScript(paths, 'kafka.sh', ['start', '--name', layout.kafka.instance, '--port', String(layout.kafka.port)]);
+  for (const server of servers) await runScript(paths, 'mariadb.sh', ['start', '--name', server.instance, '--port', String(server.port)]);
   for (const node of layout.nodes) {
-    if (node.database) await runScript(paths, 'mariadb.sh', ['start', '--name', node.database.instance, '--port', String(node.database.port)]);
+    if (node.database?.store === 'sqlite') mkdirSync(dirname(node.database.file), { recursive: true });
   }
   // The source first: it creates the binlog topic and the replicas follow its log.
   for (const node of layout.nodes) await startNode(paths, layout, node, progress);
@@ -147,9 +153,7 @@ export async function stackDown(paths: StackPaths, progress: Progress, { infra =
     rmSync(pidFile(paths, node), { force: true });
   }
   if (infra) {
-    for (const node of layout.nodes) {
-      if (node.database) await runScript(paths, 'mariadb.sh', ['stop', '--name', node.database.instance]);
-    }
+    for (const server of mariadbInstances(layout)) await runScript(paths, 'mariadb.sh', ['stop', '--name', server.instance]);
     await runScript(paths, 'kafka.sh', ['stop', '--name', layout.kafka.instance]);
   }
 }

@@ -1,6 +1,7 @@
 import { GtidSet } from '@kbinlog/binlog';
 import type { EntityManager } from 'typeorm';
 import { KBINLOG_SCHEMA } from './node-schema';
+import { dialectOf, executeWrite, queryRows } from './sql-dialect';
 
 export const DEFAULT_CHANNEL = 'default';
 
@@ -30,10 +31,8 @@ export async function readAppliedPosition(
   topic: string,
   channel = DEFAULT_CHANNEL,
 ): Promise<AppliedPosition> {
-  const rows = (await manager.query(
-    `SELECT topic, next_offset, executed_gtid_set, last_commit_time_us FROM ${KBINLOG_SCHEMA}.applier_position WHERE channel = ?`,
-    [channel],
-  )) as PositionRow[];
+  const table = dialectOf(manager).qualifiedTable(KBINLOG_SCHEMA, 'applier_position');
+  const rows = await queryRows<PositionRow>(manager, `SELECT topic, next_offset, executed_gtid_set, last_commit_time_us FROM ${table} WHERE channel = ?`, [channel]);
   const row = rows[0];
   if (!row) return { topic, nextOffset: 0n, executedGtids: GtidSet.EMPTY, lastCommitTimeUs: 0 };
   if (row.topic !== topic) {
@@ -49,12 +48,14 @@ export async function readAppliedPosition(
 
 /** Writes the position; call it inside the transaction that applied the group. */
 export async function writeAppliedPosition(manager: EntityManager, position: AppliedPosition, channel = DEFAULT_CHANNEL): Promise<void> {
-  await manager.query(
-    `INSERT INTO ${KBINLOG_SCHEMA}.applier_position (channel, topic, next_offset, executed_gtid_set, last_commit_time_us, applied_at_us)
-     VALUES (?, ?, ?, ?, ?, ?)
-     ON DUPLICATE KEY UPDATE topic = VALUES(topic), next_offset = VALUES(next_offset),
-       executed_gtid_set = VALUES(executed_gtid_set), last_commit_time_us = VALUES(last_commit_time_us),
-       applied_at_us = VALUES(applied_at_us)`,
+  const dialect = dialectOf(manager);
+  await executeWrite(
+    manager,
+    dialect.upsert(
+      dialect.qualifiedTable(KBINLOG_SCHEMA, 'applier_position'),
+      ['channel', 'topic', 'next_offset', 'executed_gtid_set', 'last_commit_time_us', 'applied_at_us'],
+      ['channel'],
+    ),
     [
       channel,
       position.topic,

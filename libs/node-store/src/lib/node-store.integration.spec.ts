@@ -1,11 +1,16 @@
 import { type BinlogGroup, binlogTopic, GtidSet } from '@kbinlog/binlog';
 import { mariadbUrl, resetNodeDatabases, testInfra } from '@kbinlog/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { readAppliedPosition } from './applier-position';
 import { applyGroup } from './group-applier';
-import { openNodeDatabase } from './node-database';
+import { bootstrapInnodbMemcache } from './innodb-memcache-bootstrap';
+import { type NodeDatabase, openNodeDatabase } from './node-database';
 import { ensureNodeSchema, nodeServerUuid } from './node-schema';
 import { ApplyError } from './row-applier';
+import { queryRows, type StoreKind } from './sql-dialect';
 import { TableCatalog } from './table-catalog';
 
 const UUID = '3e11fa47-71ca-11e1-9e33-c80aa9429562';
@@ -15,26 +20,49 @@ function group(n: number, events: BinlogGroup['events']): BinlogGroup {
   return { gtid: `${UUID}:${n}`, serverId: 1, commitTimeUs: 1_700_000_000_000_000 + n, events };
 }
 
-describe('node-store on a real MariaDB', () => {
-  const server = testInfra().mariadb[0];
+/** The same tables in each store's own DDL. */
+const TABLES: Record<StoreKind, readonly string[]> = {
+  mariadb: [
+    'CREATE DATABASE test',
+    'CREATE TABLE test.demo_test (c1 VARCHAR(32) NOT NULL PRIMARY KEY, c2 VARCHAR(1024), c3 INT, c4 BIGINT UNSIGNED, c5 INT)',
+    'CREATE TABLE test.keyless (a INT, b VARCHAR(10))',
+  ],
+  sqlite: [
+    'CREATE TABLE "test.demo_test" (c1 VARCHAR(32) NOT NULL PRIMARY KEY, c2 VARCHAR(1024), c3 INT, c4 BIGINT UNSIGNED, c5 INT)',
+    'CREATE TABLE "test.keyless" (a INT, b VARCHAR(10))',
+  ],
+};
+
+/** The largest cas each store holds: MySQL's BIGINT UNSIGNED, SQLite's signed 64-bit integer. */
+const MAX_CAS: Record<StoreKind, string> = { mariadb: '18446744073709551615', sqlite: '9223372036854775807' };
+
+describe.each<StoreKind>(['mariadb', 'sqlite'])('node-store on a real %s', (store) => {
+  let opened: NodeDatabase;
   let database: DataSource;
+  let directory: string | undefined;
   const catalog = new TableCatalog();
 
   beforeAll(async () => {
-    await resetNodeDatabases(server);
-    database = await openNodeDatabase(mariadbUrl(server));
+    if (store === 'mariadb') {
+      const server = testInfra().mariadb[0];
+      await resetNodeDatabases(server);
+      opened = await openNodeDatabase(mariadbUrl(server));
+    } else {
+      directory = mkdtempSync(join(tmpdir(), 'kbinlog-node-store-'));
+      opened = await openNodeDatabase(`sqlite://${join(directory, 'node.db')}`);
+    }
+    database = opened.writer;
     await ensureNodeSchema(database);
-    await database.query('CREATE DATABASE test');
-    await database.query('CREATE TABLE test.demo_test (c1 VARCHAR(32) NOT NULL PRIMARY KEY, c2 VARCHAR(1024), c3 INT, c4 BIGINT UNSIGNED, c5 INT)');
-    await database.query('CREATE TABLE test.keyless (a INT, b VARCHAR(10))');
+    for (const statement of TABLES[store]) await database.query(statement);
   });
 
   afterAll(async () => {
-    await database?.destroy();
+    await opened?.close();
+    if (directory) rmSync(directory, { recursive: true, force: true });
   });
 
   async function rows(table = 'demo_test') {
-    return database.query(`SELECT * FROM test.${table} ORDER BY 1`);
+    return queryRows(database.manager, `SELECT * FROM ${opened.dialect.qualifiedTable('test', table)} ORDER BY 1`);
   }
 
   it('keeps a server_uuid across calls, created once', async () => {
@@ -47,11 +75,11 @@ describe('node-store on a real MariaDB', () => {
     let position = await readAppliedPosition(database.manager, TOPIC);
     expect(position.nextOffset).toBe(0n);
     position = await applyGroup(database, catalog, position, 4n, group(1, [
-      { type: 'insert', schema: 'test', table: 'demo_test', after: { c1: 'AA', c2: 'HELLO, HELLO', c3: '8', c4: '18446744073709551615', c5: '0' } },
+      { type: 'insert', schema: 'test', table: 'demo_test', after: { c1: 'AA', c2: 'HELLO, HELLO', c3: '8', c4: MAX_CAS[store], c5: '0' } },
       { type: 'insert', schema: 'test', table: 'demo_test', after: { c1: 'BB', c2: null, c3: '1', c4: '1', c5: '0' } },
     ]), 'STRICT');
     position = await applyGroup(database, catalog, position, 6n, group(2, [
-      { type: 'update', schema: 'test', table: 'demo_test', before: { c1: 'AA', c2: 'HELLO, HELLO', c3: '8', c4: '18446744073709551615', c5: '0' }, after: { c1: 'AA', c2: 'changed', c3: '8', c4: '2', c5: '0' } },
+      { type: 'update', schema: 'test', table: 'demo_test', before: { c1: 'AA', c2: 'HELLO, HELLO', c3: '8', c4: MAX_CAS[store], c5: '0' }, after: { c1: 'AA', c2: 'changed', c3: '8', c4: '2', c5: '0' } },
       { type: 'delete', schema: 'test', table: 'demo_test', before: { c1: 'BB', c2: null, c3: '1', c4: '1', c5: '0' } },
     ]), 'STRICT');
 
@@ -79,7 +107,7 @@ describe('node-store on a real MariaDB', () => {
 
     const after = await applyGroup(database, catalog, before, 9n, failing, 'IDEMPOTENT');
     expect(after.nextOffset).toBe(10n);
-    expect((await rows()).map((row: { c1: string }) => row.c1)).toEqual(['AA', 'CC']);
+    expect((await rows()).map((row) => row['c1'])).toEqual(['AA', 'CC']);
   });
 
   it('STRICT: a duplicate key stops with error 1062; IDEMPOTENT overwrites', async () => {
@@ -95,7 +123,7 @@ describe('node-store on a real MariaDB', () => {
     const replayed = group(1, [{ type: 'insert', schema: 'test', table: 'demo_test', after: { c1: 'ZZ', c2: 'must not appear', c3: '0', c4: '0', c5: '0' } }]);
     const next = await applyGroup(database, catalog, position, 20n, replayed, 'STRICT');
     expect(next.nextOffset).toBe(21n);
-    expect((await rows()).map((row: { c1: string }) => row.c1)).not.toContain('ZZ');
+    expect((await rows()).map((row) => row['c1'])).not.toContain('ZZ');
   });
 
   it('identifies rows of a keyless table by the whole before image, NULLs included', async () => {
@@ -115,8 +143,87 @@ describe('node-store on a real MariaDB', () => {
     expect((await readAppliedPosition(database.manager, TOPIC)).executedGtids.toString()).toBe(`${UUID}:1-4:10-11`);
   });
 
+  it('refuses a value longer than its column (1406) and an integer its column cannot hold (1264), applying nothing', async () => {
+    const position = await readAppliedPosition(database.manager, TOPIC);
+    const tooLong = group(20, [{ type: 'insert', schema: 'test', table: 'demo_test', after: { c1: 'LONG', c2: 'x'.repeat(1025), c3: '0', c4: '1', c5: '0' } }]);
+    await expect(applyGroup(database, catalog, position, 50n, tooLong, 'STRICT')).rejects.toThrow(
+      "Could not execute Write_rows event on table test.demo_test; Data too long for column 'c2' at row 1, Error_code: 1406",
+    );
+    const tooBig = group(21, [{ type: 'insert', schema: 'test', table: 'demo_test', after: { c1: 'BIG', c2: 'x', c3: '0', c4: '18446744073709551616', c5: '0' } }]);
+    await expect(applyGroup(database, catalog, position, 51n, tooBig, 'STRICT')).rejects.toThrow(
+      "Could not execute Write_rows event on table test.demo_test; Out of range value for column 'c4' at row 1, Error_code: 1264",
+    );
+    expect((await rows()).map((row) => row['c1'])).not.toEqual(expect.arrayContaining(['LONG']));
+    expect((await readAppliedPosition(database.manager, TOPIC)).nextOffset).toBe(position.nextOffset);
+  });
+
+  it('reads through the reader see committed rows only', async () => {
+    const runner = database.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    const table = opened.dialect.qualifiedTable('test', 'keyless');
+    try {
+      await runner.query(`INSERT INTO ${table} (a, b) VALUES (?, ?)`, ['77', 'open']);
+      const visible = async () => (await queryRows(opened.reader.manager, `SELECT b FROM ${table} WHERE a = 77`)).length;
+      expect(await visible()).toBe(0);
+      await runner.commitTransaction();
+      expect(await visible()).toBe(1);
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
   it('refuses a database that applied another cluster', async () => {
     await expect(readAppliedPosition(database.manager, binlogTopic('other'))).rejects.toThrow(/applied kbinlog.nodestore.binlog, not kbinlog.other.binlog/);
     expect(GtidSet.EMPTY.isEmpty()).toBe(true);
+  });
+});
+
+describe.each<StoreKind>(['mariadb', 'sqlite'])('innodb_memcache bootstrap on a real %s', (store) => {
+  let opened: NodeDatabase;
+  let directory: string | undefined;
+
+  beforeAll(async () => {
+    if (store === 'mariadb') {
+      const server = testInfra().mariadb[0];
+      await resetNodeDatabases(server);
+      opened = await openNodeDatabase(mariadbUrl(server));
+    } else {
+      directory = mkdtempSync(join(tmpdir(), 'kbinlog-bootstrap-'));
+      opened = await openNodeDatabase(`sqlite://${join(directory, 'node.db')}`);
+    }
+  });
+
+  afterAll(async () => {
+    await opened?.close();
+    if (directory) rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('creates the tables and seeds the demo row once, in MySQL text form', async () => {
+    expect(await bootstrapInnodbMemcache(opened.writer)).toEqual({ demoTableCreated: true });
+    const demo = opened.dialect.qualifiedTable('test', 'demo_test');
+    expect(await queryRows(opened.reader.manager, `SELECT * FROM ${demo}`)).toEqual([{ c1: 'AA', c2: 'HELLO, HELLO', c3: '8', c4: '0', c5: '0' }]);
+    await opened.writer.query(`DELETE FROM ${demo}`);
+    expect(await bootstrapInnodbMemcache(opened.writer)).toEqual({ demoTableCreated: false });
+    expect(await queryRows(opened.reader.manager, `SELECT * FROM ${demo}`)).toEqual([]);
+    const containers = await queryRows(opened.reader.manager, `SELECT * FROM ${opened.dialect.qualifiedTable('innodb_memcache', 'containers')}`);
+    expect(containers).toEqual([
+      { name: 'aaa', db_schema: 'test', db_table: 'demo_test', key_columns: 'c1', value_columns: 'c2', flags: 'c3', cas_column: 'c4', expire_time_column: 'c5', unique_idx_name_on_key: 'PRIMARY' },
+    ]);
+  });
+
+  it('describes test.demo_test as information_schema does', async () => {
+    const metadata = await opened.dialect.tableMetadata(opened.reader.manager, 'test', 'demo_test');
+    expect(metadata?.columns.map((column) => [column.COLUMN_NAME, column.DATA_TYPE, column.IS_NULLABLE, column.CHARACTER_MAXIMUM_LENGTH === null ? null : Number(column.CHARACTER_MAXIMUM_LENGTH)])).toEqual([
+      ['c1', 'varchar', 'NO', 32],
+      ['c2', 'varchar', 'YES', 1024],
+      ['c3', 'int', 'YES', null],
+      ['c4', 'bigint', 'YES', null],
+      ['c5', 'int', 'YES', null],
+    ]);
+    expect(metadata?.columns[3].COLUMN_TYPE).toMatch(/^bigint(\(20\))? unsigned$/);
+    expect(metadata?.statistics.map((row) => [row.INDEX_NAME, Number(row.NON_UNIQUE), row.COLUMN_NAME])).toEqual([['PRIMARY', 0, 'c1']]);
+    expect(await opened.dialect.tableMetadata(opened.reader.manager, 'test', 'missing')).toBeNull();
   });
 });

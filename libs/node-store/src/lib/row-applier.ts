@@ -1,7 +1,7 @@
 import type { BinlogEvent, RowEvent, RowImage } from '@kbinlog/binlog';
 import type { EntityManager } from 'typeorm';
-import { qualifiedTable, quoteIdentifier } from './node-database';
-import type { TableCatalog } from './table-catalog';
+import { dialectOf, executeWrite, type SqlDialect } from './sql-dialect';
+import type { TableCatalog, TableShape } from './table-catalog';
 
 /** MySQL's replica_exec_mode. */
 export type ReplicaExecMode = 'STRICT' | 'IDEMPOTENT';
@@ -29,21 +29,47 @@ function rowEventError(event: RowEvent, errno: number, reason: string): ApplyErr
   );
 }
 
-function whereRow(key: readonly string[], before: RowImage): { sql: string; values: (string | null)[] } {
+function whereRow(dialect: SqlDialect, key: readonly string[], before: RowImage): { sql: string; values: (string | null)[] } {
   const columns = key.length > 0 ? key : Object.keys(before);
   for (const column of columns) {
     if (!(column in before)) throw new ApplyError(ER_KEY_NOT_FOUND, `before image lacks key column ${column}`);
   }
-  // <=> is NULL-safe: a keyless table's before image may hold NULLs.
-  return { sql: columns.map((column) => `${quoteIdentifier(column)} <=> ?`).join(' AND '), values: columns.map((column) => before[column]) };
+  // NULL-safe equality: a keyless table's before image may hold NULLs.
+  return {
+    sql: columns.map((column) => `${dialect.quoteIdentifier(column)} ${dialect.nullSafeEquals} ?`).join(' AND '),
+    values: columns.map((column) => before[column]),
+  };
 }
 
-interface WriteResult {
-  affectedRows: number;
+/** MySQL ER_DATA_TOO_LONG, raised here too for stores that do not enforce declared lengths. */
+export const ER_DATA_TOO_LONG = 1406;
+
+/** MySQL ER_WARN_DATA_OUT_OF_RANGE (strict mode): a value its column cannot hold. */
+export const ER_WARN_DATA_OUT_OF_RANGE = 1264;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function outOfInt64(value: string): boolean {
+  if (!/^[+-]?\d+$/.test(value.trim())) return false;
+  const number = BigInt(value.trim());
+  return number < INT64_MIN || number > INT64_MAX;
 }
 
-async function execute(manager: EntityManager, sql: string, values: (string | null)[]): Promise<WriteResult> {
-  return (await manager.query(sql, values)) as WriteResult;
+/** Limits MySQL enforces and a store may not (needsLimitChecks): refuse rather than truncate or round. */
+function checkLimits(shape: TableShape, image: RowImage): void {
+  for (const column of shape.int64Columns) {
+    const value = image[column];
+    if (value !== null && value !== undefined && outOfInt64(value)) {
+      throw new ApplyError(ER_WARN_DATA_OUT_OF_RANGE, `Out of range value for column '${column}' at row 1`);
+    }
+  }
+  for (const [column, limit] of shape.lengthLimits) {
+    const value = image[column];
+    // MySQL counts characters, not UTF-16 units.
+    if (value !== null && value !== undefined && value.length > limit && [...value].length > limit) {
+      throw new ApplyError(ER_DATA_TOO_LONG, `Data too long for column '${column}' at row 1`);
+    }
+  }
 }
 
 /**
@@ -52,57 +78,58 @@ async function execute(manager: EntityManager, sql: string, values: (string | nu
  * so source and replicas execute the same statements.
  */
 export async function applyRowEvent(manager: EntityManager, catalog: TableCatalog, event: RowEvent, mode: ReplicaExecMode): Promise<void> {
-  const table = qualifiedTable(event.schema, event.table);
+  const dialect = dialectOf(manager);
+  const table = dialect.qualifiedTable(event.schema, event.table);
+  const shape = await catalog.shape(manager, event.schema, event.table);
   try {
     switch (event.type) {
       case 'insert': {
+        checkLimits(shape, event.after);
         const columns = Object.keys(event.after);
-        const list = columns.map(quoteIdentifier).join(', ');
-        const placeholders = columns.map(() => '?').join(', ');
         // IDEMPOTENT: a row already there is overwritten with the logged image (MySQL does the same).
-        const upsert = mode === 'IDEMPOTENT' ? ` ON DUPLICATE KEY UPDATE ${columns.map((c) => `${quoteIdentifier(c)} = VALUES(${quoteIdentifier(c)})`).join(', ')}` : '';
-        await execute(manager, `INSERT INTO ${table} (${list}) VALUES (${placeholders})${upsert}`, columns.map((c) => event.after[c]));
+        await executeWrite(manager, dialect.insert(table, columns, mode === 'IDEMPOTENT'), columns.map((c) => event.after[c]));
         return;
       }
       case 'update': {
-        const where = whereRow(await catalog.identifyingColumns(manager, event.schema, event.table), event.before);
+        checkLimits(shape, event.after);
+        const where = whereRow(dialect, shape.key, event.before);
         const columns = Object.keys(event.after);
-        const set = columns.map((column) => `${quoteIdentifier(column)} = ?`).join(', ');
-        const result = await execute(manager, `UPDATE ${table} SET ${set} WHERE ${where.sql} LIMIT 1`, [
-          ...columns.map((column) => event.after[column]),
-          ...where.values,
-        ]);
-        if (result.affectedRows === 0 && mode === 'STRICT') {
-          throw rowEventError(event, ER_KEY_NOT_FOUND, `Can't find record in '${event.table}'`);
-        }
+        const set = columns.map((column) => `${dialect.quoteIdentifier(column)} = ?`).join(', ');
+        const changed = await executeWrite(manager, dialect.updateOne(table, set, where.sql), [...columns.map((column) => event.after[column]), ...where.values]);
+        if (changed === 0 && mode === 'STRICT') throw rowEventError(event, ER_KEY_NOT_FOUND, `Can't find record in '${event.table}'`);
         return;
       }
       case 'delete': {
-        const where = whereRow(await catalog.identifyingColumns(manager, event.schema, event.table), event.before);
-        const result = await execute(manager, `DELETE FROM ${table} WHERE ${where.sql} LIMIT 1`, where.values);
-        if (result.affectedRows === 0 && mode === 'STRICT') {
-          throw rowEventError(event, ER_KEY_NOT_FOUND, `Can't find record in '${event.table}'`);
-        }
+        const where = whereRow(dialect, shape.key, event.before);
+        const changed = await executeWrite(manager, dialect.deleteOne(table, where.sql), where.values);
+        if (changed === 0 && mode === 'STRICT') throw rowEventError(event, ER_KEY_NOT_FOUND, `Can't find record in '${event.table}'`);
         return;
       }
     }
   } catch (error) {
-    if (error instanceof ApplyError) throw error;
-    const { errno, sqlMessage } = error as { errno?: number; sqlMessage?: string };
-    if (errno !== undefined) throw rowEventError(event, errno, sqlMessage ?? String(error));
+    if (error instanceof ApplyError) {
+      if (error.errno === ER_DATA_TOO_LONG || error.errno === ER_WARN_DATA_OUT_OF_RANGE) throw rowEventError(event, error.errno, error.message);
+      throw error;
+    }
+    const image = event.type === 'delete' ? event.before : event.after;
+    const mysql = dialect.mysqlError(error, { table: event.table, key: shape.key, image });
+    if (mysql) throw rowEventError(event, mysql.errno, mysql.message);
     throw error;
   }
 }
 
 /** Runs a statement event (DDL, TRUNCATE) with its schema as the default database. */
 export async function applyStatementEvent(manager: EntityManager, catalog: TableCatalog, event: BinlogEvent & { type: 'statement' }): Promise<void> {
+  const dialect = dialectOf(manager);
+  // One session for all of it: USE sets the default database of the session that runs the statement.
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {
-    if (event.schema) await manager.query(`USE ${quoteIdentifier(event.schema)}`);
-    await manager.query(event.sql);
+    for (const sql of dialect.statementEvent(event.schema, event.sql)) await runner.query(sql);
   } catch (error) {
-    const { errno, sqlMessage } = error as { errno?: number; sqlMessage?: string };
-    throw new ApplyError(errno ?? 0, `Error '${sqlMessage ?? String(error)}' on query. Default database: '${event.schema}'. Query: '${event.sql}'`);
+    const mysql = dialect.mysqlError(error, {});
+    throw new ApplyError(mysql?.errno ?? 0, `Error '${mysql?.message ?? String(error)}' on query. Default database: '${event.schema}'. Query: '${event.sql}'`);
   } finally {
     catalog.forget();
+    if (!manager.queryRunner) await runner.release();
   }
 }

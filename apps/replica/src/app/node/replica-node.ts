@@ -83,11 +83,13 @@ export class ReplicaNode implements OnModuleInit, OnModuleDestroy {
     const { config } = this;
     const names = clusterNames(config.cluster);
 
-    const database = await openNodeDatabase(config.databaseUrl);
-    this.closers.push(() => database.destroy());
+    const opened = await openNodeDatabase(config.databaseUrl);
+    this.closers.push(() => opened.close());
+    const database = opened.writer;
     await ensureNodeSchema(database);
     const serverUuid = await nodeServerUuid(database);
     const { demoTableCreated } = await bootstrapInnodbMemcache(database);
+    this.logger.log({ event: 'node.database', store: opened.store, location: opened.location });
     this.logger.log({ event: 'node.bootstrapped', demo_table_created: demoTableCreated, msg: 'innodb_memcache and test.demo_test ready' });
 
     const kafka = createKafka({ clientId: `kbinlog-replica-${config.nodeName}`, brokers: config.kafkaBrokers, log: kafkaLogTo(this.logger) });

@@ -8,7 +8,7 @@ import {
   joinValues,
   splitValue,
 } from '@kbinlog/innodb-memcache';
-import { applyRowEvent, qualifiedTable, quoteIdentifier, type TableCatalog } from '@kbinlog/node-store';
+import { applyRowEvent, dialectOf, queryRows, type TableCatalog } from '@kbinlog/node-store';
 import type { EntityManager } from 'typeorm';
 
 /** A memcached item as a container's row holds it. */
@@ -50,10 +50,12 @@ export async function readRow(
   key: string,
   lock: boolean,
 ): Promise<StoredRow | undefined> {
-  const rows = (await manager.query(
-    `SELECT * FROM ${qualifiedTable(container.schema, container.table)} WHERE ${quoteIdentifier(container.key.name)} = ?${lock ? ' FOR UPDATE' : ''}`,
+  const dialect = dialectOf(manager);
+  const rows = await queryRows<RowImage>(
+    manager,
+    `SELECT * FROM ${dialect.qualifiedTable(container.schema, container.table)} WHERE ${dialect.quoteIdentifier(container.key.name)} = ?${lock ? dialect.lockingRead : ''}`,
     [key],
-  )) as RowImage[];
+  );
   const image = rows[0];
   return image ? { image, item: itemOf(container, options, image) } : undefined;
 }
@@ -98,7 +100,8 @@ export async function writeRow(
     ? { type: 'update', schema, table, before: change.before, after: { ...change.before, ...change.columns } }
     : { type: 'insert', schema, table, after: change.columns };
   await applyRowEvent(manager, catalog, partial, 'STRICT');
-  const rows = (await manager.query(`SELECT * FROM ${qualifiedTable(schema, table)} WHERE ${quoteIdentifier(container.key.name)} = ?`, [key])) as RowImage[];
+  const dialect = dialectOf(manager);
+  const rows = await queryRows<RowImage>(manager, `SELECT * FROM ${dialect.qualifiedTable(schema, table)} WHERE ${dialect.quoteIdentifier(container.key.name)} = ?`, [key]);
   const after = rows[0];
   if (!after) throw new Error(`row ${key} vanished from ${schema}.${table} inside its own transaction`);
   return partial.type === 'update' ? { ...partial, after } : { type: 'insert', schema, table, after };

@@ -1,8 +1,11 @@
 import {
+  CACHE_POLICIES_TABLE,
   CasCounter,
+  CONFIG_OPTIONS_TABLE,
+  CONFIG_SCHEMA,
+  CONTAINERS_TABLE,
   type CachePolicies,
   type CachePolicyRow,
-  type ColumnMetadata,
   type ConfigOptionRow,
   type ConfigOptions,
   type Container,
@@ -12,9 +15,9 @@ import {
   indexesFromStatistics,
   resolveConfigOptions,
   resolveContainers,
-  type StatisticsRow,
   type TableMetadata,
 } from '@kbinlog/innodb-memcache';
+import { dialectOf, queryRows } from '@kbinlog/node-store';
 import type { DataSource } from 'typeorm';
 
 /** What the memcached front door serves: read once at start, as the plugin does. */
@@ -34,23 +37,15 @@ export class MappingError extends Error {
 }
 
 async function tableMetadata(database: DataSource, schema: string, table: string): Promise<TableMetadata | null> {
-  const columns = (await database.query(
-    `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH, EXTRA
-       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
-    [schema, table],
-  )) as ColumnMetadata[];
-  if (columns.length === 0) return null;
-  const statistics = (await database.query(
-    `SELECT INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME
-       FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX`,
-    [schema, table],
-  )) as StatisticsRow[];
-  return { schema, table, columns, indexes: indexesFromStatistics(statistics) };
+  const found = await dialectOf(database).tableMetadata(database.manager, schema, table);
+  return found && { schema, table, columns: found.columns, indexes: indexesFromStatistics(found.statistics) };
 }
 
 /** Reads and validates innodb_memcache.*; any invalid row refuses the whole set (as the plugin). */
 export async function loadInnodbMapping(database: DataSource): Promise<InnodbMapping> {
-  const rows = (await database.query('SELECT * FROM innodb_memcache.containers ORDER BY name')) as ContainerRow[];
+  const dialect = dialectOf(database);
+  const config = (table: string) => dialect.qualifiedTable(CONFIG_SCHEMA, table);
+  const rows = await queryRows<ContainerRow>(database.manager, `SELECT * FROM ${config(CONTAINERS_TABLE)} ORDER BY name`);
   const tables = new Map<string, TableMetadata | null>();
   for (const { db_schema: schema, db_table: table } of rows) {
     // Unsafe names never reach SQL: resolveContainers reports them.
@@ -59,8 +54,8 @@ export async function loadInnodbMapping(database: DataSource): Promise<InnodbMap
     }
   }
   const containers = resolveContainers(rows, (schema, table) => tables.get(`${schema}.${table}`));
-  const policies = effectiveCachePolicies((await database.query('SELECT * FROM innodb_memcache.cache_policies')) as CachePolicyRow[]);
-  const options = resolveConfigOptions((await database.query('SELECT * FROM innodb_memcache.config_options')) as ConfigOptionRow[]);
+  const policies = effectiveCachePolicies(await queryRows<CachePolicyRow>(database.manager, `SELECT * FROM ${config(CACHE_POLICIES_TABLE)}`));
+  const options = resolveConfigOptions(await queryRows<ConfigOptionRow>(database.manager, `SELECT * FROM ${config(CONFIG_OPTIONS_TABLE)}`));
   const problems = [...(containers.ok ? [] : containers.errors), ...(policies.ok ? [] : policies.errors), ...(options.ok ? [] : options.errors)];
   if (!containers.ok || !policies.ok || !options.ok) throw new MappingError(problems);
 
@@ -68,9 +63,10 @@ export async function loadInnodbMapping(database: DataSource): Promise<InnodbMap
   const maxima: string[] = [];
   for (const container of containers.containers.values()) {
     if (!container.cas) continue;
-    const [row] = (await database.query(
-      `SELECT MAX(\`${container.cas.name}\`) AS cas FROM \`${container.schema}\`.\`${container.table}\``,
-    )) as { cas: string | null }[];
+    const [row] = await queryRows<{ cas: string | null }>(
+      database.manager,
+      `SELECT MAX(${dialect.quoteIdentifier(container.cas.name)}) AS cas FROM ${dialect.qualifiedTable(container.schema, container.table)}`,
+    );
     if (row?.cas) maxima.push(row.cas);
   }
   return {

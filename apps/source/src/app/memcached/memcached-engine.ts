@@ -32,7 +32,7 @@ import {
   type ValueHit,
   versionReply,
 } from '@kbinlog/memcached-protocol';
-import { ApplyError, qualifiedTable, type TableCatalog } from '@kbinlog/node-store';
+import { ApplyError, ER_DATA_TOO_LONG, mysqlQualifiedTable, type TableCatalog } from '@kbinlog/node-store';
 import type { DataSource } from 'typeorm';
 import { WriteRefusedError, type BinlogCommitter } from '../write-path/binlog-committer';
 import { type Item, isLive, readRow, columnsOf, writeRow, type StoredRow } from './container-items';
@@ -41,8 +41,6 @@ import type { CommandHandler, MemcachedSession } from './memcached-server';
 import { MemoryStore } from './memory-store';
 
 const NOTHING = Buffer.alloc(0);
-/** MySQL ER_DATA_TOO_LONG: a value longer than its column. */
-const ER_DATA_TOO_LONG = 1406;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** What a write decides from the live item (undefined when absent or expired). */
@@ -310,7 +308,7 @@ export class MemcachedEngine implements CommandHandler {
       for (const store of plan.stores) {
         if (store === 'memory') this.memory.flush(container.name);
         // MySQL logs flush_all as this statement [D]; it travels as a statement event.
-        else await this.committer.statement({ type: 'statement', schema: container.schema, sql: `TRUNCATE TABLE ${qualifiedTable(container.schema, container.table)}` });
+        else await this.committer.statement({ type: 'statement', schema: container.schema, sql: `TRUNCATE TABLE ${mysqlQualifiedTable(container.schema, container.table)}` });
       }
     };
     if (delaySeconds > 0) {

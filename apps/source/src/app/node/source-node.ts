@@ -1,11 +1,10 @@
 import { binlogCoordinates, formatCoordinates } from '@kbinlog/binlog';
 import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange } from '@kbinlog/binlog-kafka';
-import { bootstrapInnodbMemcache, ensureNodeSchema, nodeServerUuid, openNodeDatabase, TableCatalog } from '@kbinlog/node-store';
+import { bootstrapInnodbMemcache, ensureNodeSchema, type NodeDatabase, nodeServerUuid, openNodeDatabase, TableCatalog } from '@kbinlog/node-store';
 import { channelLogTo, ReplicationChannel } from '@kbinlog/replication';
 import { KBINLOG_VERSION } from '@kbinlog/service-runtime';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
-import type { DataSource } from 'typeorm';
 import { loadInnodbMapping } from '../memcached/innodb-mapping';
 import { MemcachedEngine } from '../memcached/memcached-engine';
 import { MemcachedServer } from '../memcached/memcached-server';
@@ -33,7 +32,7 @@ export interface SourceStatus {
 @Injectable()
 export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('source');
-  private database!: DataSource;
+  private database!: NodeDatabase;
   private kafka!: Kafka;
   private admin!: Admin;
   private writer!: BinlogWriter;
@@ -48,9 +47,11 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     const { config } = this;
     const names = clusterNames(config.cluster);
     this.database = await openNodeDatabase(config.databaseUrl);
-    await ensureNodeSchema(this.database);
-    this.serverUuid = await nodeServerUuid(this.database);
-    await bootstrapInnodbMemcache(this.database);
+    const { writer, reader } = this.database;
+    await ensureNodeSchema(writer);
+    this.serverUuid = await nodeServerUuid(writer);
+    await bootstrapInnodbMemcache(writer);
+    this.logger.log({ event: 'node.database', store: this.database.store, location: this.database.location });
 
     this.kafka = createKafka({
       clientId: `kbinlog-source-${config.nodeName}`,
@@ -72,7 +73,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     const catalog = new TableCatalog();
     const channel = new ReplicationChannel(
       this.kafka,
-      this.database,
+      writer,
       catalog,
       { cluster: config.cluster, topic: names.topic, consumerGroup: names.replicaGroup(config.nodeName), execMode: 'STRICT', relayMaxRecords: 10_000, relayMaxBytes: 64 << 20 },
       channelLogTo(this.logger),
@@ -96,9 +97,9 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       this.logger.log({ event: 'catch_up.done', position: channel.position.nextOffset.toString(), ms: Date.now() - started, msg: 'caught up' });
     }
 
-    const mapping = await loadInnodbMapping(this.database);
+    const mapping = await loadInnodbMapping(reader);
     this.committer = new BinlogCommitter(
-      this.database,
+      writer,
       catalog,
       this.writer,
       { serverUuid: this.serverUuid, serverId: config.serverId },
@@ -113,7 +114,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       },
       parseFaultInjection(config.faultInjection),
     );
-    const engine = new MemcachedEngine(mapping, this.database, this.committer, catalog, `${KBINLOG_VERSION}-kbinlog`,
+    const engine = new MemcachedEngine(mapping, reader, this.committer, catalog, `${KBINLOG_VERSION}-kbinlog`,
       () => this.server.connections,
       (error) => this.logger.error({ event: 'memcached.internal_error', error: error instanceof Error ? error.stack : String(error), msg: 'command failed' }),
     );
@@ -141,7 +142,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     await this.server?.close();
     await this.writer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
-    await this.database?.destroy().catch(() => undefined);
+    await this.database?.close().catch(() => undefined);
   }
 
   status(): SourceStatus {

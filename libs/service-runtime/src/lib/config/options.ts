@@ -62,9 +62,13 @@ export const brokersSchema = z
   .transform((text) => text.split(',').map((broker) => broker.trim()))
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port[,host:port…]')).min(1));
 
-export const mysqlUrlSchema = z
+/** A node's own database: MariaDB/MySQL, or a SQLite file (the embedded store). */
+export const nodeDatabaseUrlSchema = z
   .string()
-  .regex(/^(mysql|mariadb):\/\/[^\s/@]+(:[^\s/@]*)?@[^\s/:]+(:\d{1,5})?\/?$/, 'expected mysql://user:password@host:port/');
+  .regex(
+    /^((mysql|mariadb):\/\/[^\s/@]+(:[^\s/@]*)?@[^\s/:]+(:\d{1,5})?\/?|sqlite:\/\/\/\S+)$/,
+    'expected mysql://user:password@host:port/ or sqlite:///path/to/node.db',
+  );
 
 export const serverIdSchema = z
   .string()
@@ -85,7 +89,7 @@ export function nodeOptions(defaults: { nodeName: string; serverId: number }) {
   return {
     cluster: { flag: 'cluster', env: 'KBINLOG_CLUSTER', description: 'cluster name (binlog topic kbinlog.<cluster>.binlog)', schema: clusterSchema, default: 'local' },
     kafkaBrokers: { flag: 'kafka-brokers', env: 'KBINLOG_KAFKA_BROKERS', description: 'Kafka bootstrap servers, host:port[,…]', schema: brokersSchema, default: '127.0.0.1:9092' },
-    databaseUrl: { flag: 'database-url', env: 'KBINLOG_DATABASE_URL', description: "this node's own database, mysql://user:password@host:port/", schema: mysqlUrlSchema },
+    databaseUrl: { flag: 'database-url', env: 'KBINLOG_DATABASE_URL', description: "this node's own database, mysql://user:password@host:port/ or sqlite:///path/to/node.db", schema: nodeDatabaseUrlSchema },
     nodeName: { flag: 'node-name', env: 'KBINLOG_NODE_NAME', description: 'node name (consumer group kbinlog.<cluster>.replica.<name>)', schema: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected lowercase letters, digits and "-"'), default: defaults.nodeName },
     serverId: { flag: 'server-id', env: 'KBINLOG_SERVER_ID', description: 'server_id, unique in the cluster', schema: serverIdSchema, default: String(defaults.serverId) },
   } satisfies Record<string, OptionSpec<unknown>>;
