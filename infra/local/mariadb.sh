@@ -12,6 +12,10 @@ START_TIMEOUT=${KBINLOG_MARIADB_START_TIMEOUT:-60}
 STOP_TIMEOUT=${KBINLOG_MARIADB_STOP_TIMEOUT:-30}
 APP_USER=kbinlog
 APP_PASSWORD=kbinlog
+# An application account without READ_ONLY ADMIN: on a replica (read_only=ON) its writes get
+# error 1290, as MySQL replicas refuse client writes; kbinlog's own account applies regardless.
+CLIENT_USER=app
+CLIENT_PASSWORD=app
 
 usage() {
   cat <<EOF
@@ -115,6 +119,17 @@ DROP USER IF EXISTS 'root'@'127.0.0.1', 'root'@'::1', 'root'@'$HOSTNAME';
 EOF
 }
 
+# Every start (instances made before it existed get it too).
+ensure_client_user() {
+  mariadb --no-defaults --socket="$SOCK" -uroot <<EOF
+SET SESSION sql_log_bin = 0;
+CREATE USER IF NOT EXISTS '$CLIENT_USER'@'%' IDENTIFIED BY '$CLIENT_PASSWORD';
+CREATE USER IF NOT EXISTS '$CLIENT_USER'@'localhost' IDENTIFIED BY '$CLIENT_PASSWORD';
+GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, SHOW VIEW ON *.* TO '$CLIENT_USER'@'%';
+GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, SHOW VIEW ON *.* TO '$CLIENT_USER'@'localhost';
+EOF
+}
+
 cmd_start() {
   require_name start
   set_instance
@@ -180,6 +195,7 @@ cmd_start() {
     create_users || die "creating the $APP_USER user in '$NAME' failed"
     touch "$DIR/initialized"
   fi
+  ensure_client_user || die "creating the $CLIENT_USER user in '$NAME' failed"
   log "'$NAME' ready in $(since "$t0")"
   describe
 }

@@ -36,7 +36,7 @@ describe('a replica killed in the middle of 10,000 writes', () => {
     // daemon_memcached_w_batch_size allows; the replica applies group by group all the same.
     source = await startService('source', [
       ...nodeFlags(infra, { cluster, server: sourceServer, nodeName: 'source', serverId: 1 }),
-      '--memcached-port', '0', '--w-batch-size', '16',
+      '--memcached-port', '0', '--mysql-port', '0', '--w-batch-size', '16',
     ]);
     replica = await startService('replica', replicaFlags);
   });

@@ -41,7 +41,7 @@ describe('a source killed between the binlog commit and the database commit', ()
   });
 
   it('never acknowledges a write the log lacks, and recovers the logged write at restart', async () => {
-    const crashing = await startService('source', [...flags, '--memcached-port', '0', '--fault-injection', `after-log-commit@${CRASH_AT_WRITE}`]);
+    const crashing = await startService('source', [...flags, '--memcached-port', '0', '--mysql-port', '0', '--fault-injection', `after-log-commit@${CRASH_AT_WRITE}`]);
     const seeded = await tableByKey(server);
     const client = await MemcachedTestClient.connect((await sourceStatus(crashing)).Memcached_Port);
     const acknowledged: string[] = [];
@@ -57,7 +57,7 @@ describe('a source killed between the binlog commit and the database commit', ()
     // The crash hit between the two commits: the database lacks the write the log holds.
     expect([...(await tableByKey(server)).keys()]).not.toContain(`k${CRASH_AT_WRITE}`);
 
-    const recovered = await startService('source', [...flags, '--memcached-port', '0']);
+    const recovered = await startService('source', [...flags, '--memcached-port', '0', '--mysql-port', '0']);
     restarted = recovered;
     expect(restarted.output.some((line) => line.includes('"event":"catch_up.done"'))).toBe(true);
     const position = BigInt((await sourceStatus(restarted)).Position);
@@ -80,7 +80,7 @@ describe('a source killed between the binlog commit and the database commit', ()
     await restarted?.stop();
     restarted = undefined;
     await queryRows(server, "UPDATE kbinlog.applier_position SET next_offset = 999999 WHERE channel = 'default'");
-    const failure = await promisify(execFile)(process.execPath, [appEntryPoint('source'), ...flags, '--memcached-port', '0', '--http-port', '0'], {
+    const failure = await promisify(execFile)(process.execPath, [appEntryPoint('source'), ...flags, '--memcached-port', '0', '--mysql-port', '0', '--http-port', '0'], {
       timeout: 60_000,
     }).catch((error: { code: number; stdout: string }) => error);
     expect(failure).toMatchObject({ code: 1 });

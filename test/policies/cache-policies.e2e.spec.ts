@@ -18,7 +18,7 @@ import {
 const infra = testInfra();
 const server = infra.mariadb[0];
 const cluster = uniqueClusterName('policy');
-const flags = [...nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 }), '--memcached-port', '0'];
+const flags = [...nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 }), '--memcached-port', '0', '--mysql-port', '0'];
 
 interface Running {
   readonly source: RunningService;

@@ -21,7 +21,7 @@ const cluster = uniqueClusterName('health');
 function flags(name: ServiceName): string[] {
   switch (name) {
     case 'source':
-      return [...nodeFlags(infra, { cluster, server: infra.mariadb[0], nodeName: 'source', serverId: 1 }), '--memcached-port', '0'];
+      return [...nodeFlags(infra, { cluster, server: infra.mariadb[0], nodeName: 'source', serverId: 1 }), '--memcached-port', '0', '--mysql-port', '0'];
     case 'replica':
       return nodeFlags(infra, { cluster, server: infra.mariadb[1], nodeName: 'replica-1', serverId: 2 });
     case 'coordinator':

@@ -38,7 +38,7 @@ describe('containers', () => {
   it('maps a value onto several columns with the separator, and replicates the row', async () => {
     const cluster = uniqueClusterName('multi');
     await Promise.all([prepare(sourceServer, [PROFILE]), prepare(replicaServer, [PROFILE])]);
-    const source = await startService('source', [...nodeFlags(infra, { cluster, server: sourceServer, nodeName: 'source', serverId: 1 }), '--memcached-port', '0']);
+    const source = await startService('source', [...nodeFlags(infra, { cluster, server: sourceServer, nodeName: 'source', serverId: 1 }), '--memcached-port', '0', '--mysql-port', '0']);
     const replica = await startService('replica', nodeFlags(infra, { cluster, server: replicaServer, nodeName: 'replica-1', serverId: 2 }));
     try {
       const client = await MemcachedTestClient.connect((await sourceStatus(source)).Memcached_Port);
@@ -62,7 +62,7 @@ describe('containers', () => {
   it('refuses to start on an invalid container, naming it and the problem', async () => {
     const broken = "INSERT INTO innodb_memcache.containers VALUES ('broken', 'test', 'no_such_table', 'id', 'v', '0', '0', '0', 'PRIMARY')";
     await prepare(sourceServer, [broken]);
-    const flags = [...nodeFlags(infra, { cluster: uniqueClusterName('broken'), server: sourceServer, nodeName: 'source', serverId: 1 }), '--memcached-port', '0', '--http-port', '0'];
+    const flags = [...nodeFlags(infra, { cluster: uniqueClusterName('broken'), server: sourceServer, nodeName: 'source', serverId: 1 }), '--memcached-port', '0', '--mysql-port', '0', '--http-port', '0'];
     const failure = await execFileAsync(process.execPath, [appEntryPoint('source'), ...flags], { timeout: 60_000 }).catch(
       (error: { code: number; stdout: string }) => error,
     );

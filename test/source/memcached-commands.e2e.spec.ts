@@ -92,6 +92,8 @@ beforeAll(async () => {
     ...nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 }),
     '--memcached-port',
     '0',
+    '--mysql-port',
+    '0',
   ]);
   memcachedPort = await waitFor(
     async () => {

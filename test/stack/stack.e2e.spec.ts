@@ -9,10 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createConnection } from 'mysql2/promise';
 
 const execFileAsync = promisify(execFile);
 // Below Linux's ephemeral range (32768+), where an outgoing connection could hold the port.
-const PORTS = { kafka: 25092, mariadb: 25316, http: 25080, memcached: 25211 };
+const PORTS = { kafka: 25092, mariadb: 25316, http: 25080, memcached: 25211, mysql: 25307 };
 const SQLITE_PORTS = { kafka: 25192, http: 25180, memcached: 25212 };
 
 interface NodeState {
@@ -21,6 +22,7 @@ interface NodeState {
   state: string;
   http: string;
   memcached: string | null;
+  mysql: string | null;
   database: string | null;
 }
 
@@ -52,18 +54,19 @@ describe('kbinlog stack', () => {
     const up = await kbinlog(
       'stack', 'up', '--detach', '--replicas', '1', '--cluster', 'stacktest',
       '--kafka-port', String(PORTS.kafka), '--mariadb-base-port', String(PORTS.mariadb),
-      '--http-base-port', String(PORTS.http), '--memcached-port', String(PORTS.memcached),
+      '--http-base-port', String(PORTS.http), '--memcached-port', String(PORTS.memcached), '--mysql-port', String(PORTS.mysql),
     );
     // On failure, show what stack up said.
     expect({ code: 'code' in up ? up.code : 0, stderr: 'code' in up ? up.stderr : '' }).toEqual({ code: 0, stderr: '' });
     expect(up.stdout).toContain(`telnet 127.0.0.1 ${PORTS.memcached}`);
+    expect(up.stdout).toContain(`mariadb -h127.0.0.1 -P${PORTS.mysql} -ukbinlog -pkbinlog`);
 
     const { code, nodes } = await status();
     expect(code).toBe(0);
-    expect(nodes.map(({ name, role, state, http, memcached, database }) => ({ name, role, state, http, memcached, database }))).toEqual([
-      { name: 'source', role: 'source', state: 'running', http: `http://127.0.0.1:${PORTS.http + 1}`, memcached: `127.0.0.1:${PORTS.memcached}`, database: `mysql://kbinlog:kbinlog@127.0.0.1:${PORTS.mariadb}/` },
-      { name: 'replica-1', role: 'replica', state: 'running', http: `http://127.0.0.1:${PORTS.http + 2}`, memcached: null, database: `mysql://kbinlog:kbinlog@127.0.0.1:${PORTS.mariadb + 1}/` },
-      { name: 'coordinator', role: 'coordinator', state: 'running', http: `http://127.0.0.1:${PORTS.http}`, memcached: null, database: null },
+    expect(nodes.map(({ name, role, state, http, memcached, mysql, database }) => ({ name, role, state, http, memcached, mysql, database }))).toEqual([
+      { name: 'source', role: 'source', state: 'running', http: `http://127.0.0.1:${PORTS.http + 1}`, memcached: `127.0.0.1:${PORTS.memcached}`, mysql: `127.0.0.1:${PORTS.mysql}`, database: `mysql://kbinlog:kbinlog@127.0.0.1:${PORTS.mariadb}/` },
+      { name: 'replica-1', role: 'replica', state: 'running', http: `http://127.0.0.1:${PORTS.http + 2}`, memcached: null, mysql: null, database: `mysql://kbinlog:kbinlog@127.0.0.1:${PORTS.mariadb + 1}/` },
+      { name: 'coordinator', role: 'coordinator', state: 'running', http: `http://127.0.0.1:${PORTS.http}`, memcached: null, mysql: null, database: null },
     ]);
   });
 
@@ -80,6 +83,29 @@ describe('kbinlog stack', () => {
       { description: 'the write on replica-1', timeoutMs: 15_000 },
     );
     expect(rows).toEqual([{ c2: 'yes', c3: '7' }]);
+  });
+
+  it('takes SQL writes on the source\'s MySQL port; the replica serves reads and refuses client writes (read_only)', async () => {
+    const source = await createConnection({ host: '127.0.0.1', port: PORTS.mysql, user: 'kbinlog', password: 'kbinlog' });
+    try {
+      await source.query("INSERT INTO test.demo_test (c1, c2, c3, c4, c5) VALUES ('by-sql', 'written with SQL', 0, 0, 0)");
+    } finally {
+      await source.end();
+    }
+    const app = await createConnection({ host: '127.0.0.1', port: PORTS.mariadb + 1, user: 'app', password: 'app' });
+    try {
+      const rows = await waitFor(
+        async () => {
+          const [found] = (await app.query("SELECT c2 FROM test.demo_test WHERE c1 = 'by-sql'")) as unknown as [{ c2: string }[]];
+          return found.length > 0 && found;
+        },
+        { description: 'the SQL write on replica-1', timeoutMs: 15_000 },
+      );
+      expect(rows).toEqual([{ c2: 'written with SQL' }]);
+      await expect(app.query("DELETE FROM test.demo_test WHERE c1 = 'by-sql'")).rejects.toMatchObject({ errno: 1290 });
+    } finally {
+      await app.end();
+    }
   });
 
   it('down stops every node, and status then says so (exit 1)', async () => {

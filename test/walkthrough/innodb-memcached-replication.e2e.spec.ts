@@ -55,7 +55,7 @@ describe('MySQL 14.21.6: the InnoDB memcached plugin and replication', () => {
 
   beforeAll(async () => {
     await Promise.all([resetNodeDatabases(sourceServer), resetNodeDatabases(replicaServer)]);
-    source = await startService('source', [...nodeFlags(infra, { cluster, server: sourceServer, nodeName: 'source', serverId: 1 }), '--memcached-port', '0']);
+    source = await startService('source', [...nodeFlags(infra, { cluster, server: sourceServer, nodeName: 'source', serverId: 1 }), '--memcached-port', '0', '--mysql-port', '0']);
     replica = await startService('replica', nodeFlags(infra, { cluster, server: replicaServer, nodeName: 'replica-1', serverId: 2 }));
     const { Memcached_Port } = await sourceStatus(source);
     client = await MemcachedTestClient.connect(Memcached_Port);
@@ -138,6 +138,6 @@ describe('MySQL 14.21.6: the InnoDB memcached plugin and replication', () => {
       expect(headers).toBe(`format=1,server_id=1,events=${group.events.length}`);
       if (index > 0) expect(offset).toBeGreaterThan(parsed[index - 1].offset + 1);
     }
-    expect(parsed[3].group.events[0]).toEqual({ type: 'statement', schema: 'test', sql: 'TRUNCATE TABLE `test`.`demo_test`' });
+    expect(parsed[3].group.events[0]).toEqual({ type: 'statement', schema: 'test', sql: 'TRUNCATE TABLE `test`.`demo_test`', tables: [{ schema: 'test', table: 'demo_test' }] });
   });
 });

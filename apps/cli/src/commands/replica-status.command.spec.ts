@@ -36,6 +36,33 @@ describe('kbinlog replica status', () => {
     ]);
   });
 
+  it('prints the replication filters (Replicate_*) as MySQL does, empty ones as blanks', async () => {
+    const filtered = await fakeService(() => ({
+      status: 200,
+      body: {
+        Replica_SQL_Running: 'Yes',
+        Replicate_Do_DB: 'sales,hr',
+        Replicate_Ignore_DB: '',
+        Replicate_Wild_Ignore_Table: 'tmp%.%',
+        Replicate_Rewrite_DB: '(prod,prod_copy)',
+      },
+    }));
+    try {
+      const { code, out } = await runCli(['replica', 'status', '--url', filtered.url]);
+      expect(code).toBe(0);
+      expect(out.split('\n').slice(1)).toEqual([
+        '        Replica_SQL_Running: Yes',
+        '            Replicate_Do_DB: sales,hr',
+        '        Replicate_Ignore_DB: ',
+        'Replicate_Wild_Ignore_Table: tmp%.%',
+        '       Replicate_Rewrite_DB: (prod,prod_copy)',
+        '',
+      ]);
+    } finally {
+      await filtered.close();
+    }
+  });
+
   it('prints the status as JSON with --json', async () => {
     const { code, out } = await runCli(['replica', 'status', '--json', '--url', service.url]);
     expect(code).toBe(0);

@@ -26,7 +26,7 @@ function table(nodes: readonly NodeState[]): string {
 /** How to read a node's own database with its store's own client. */
 function sqlCommand(database: NodeDatabaseLayout | null): string {
   if (database?.store === 'sqlite') return `sqlite3 ${database.file} 'SELECT * FROM "test.demo_test"'`;
-  return `mariadb -h127.0.0.1 -P${database?.port} -ukbinlog -pkbinlog test`;
+  return `mariadb -h127.0.0.1 -P${database?.port} -uapp -papp test`;
 }
 
 async function printStatus(io: CliIo, json: boolean): Promise<boolean> {
@@ -55,7 +55,8 @@ export function stackCommand(io: CliIo): Command {
     .option('--mariadb-base-port <port>', "the source's MariaDB port; replica N uses base + N", port, DEFAULT_STACK_OPTIONS.mariadbBasePort)
     .option('--http-base-port <port>', "the coordinator's HTTP port; source base + 1, replica N base + 1 + N", port, DEFAULT_STACK_OPTIONS.httpBasePort)
     .option('--memcached-port <port>', "the source's memcached port", port, DEFAULT_STACK_OPTIONS.memcachedPort)
-    .action(async (options: { replicas: number; store: string; cluster: string; detach?: boolean; kafkaPort: number; mariadbBasePort: number; httpBasePort: number; memcachedPort: number }) => {
+    .option('--mysql-port <port>', "the source's MySQL-protocol port (SQL writes; MariaDB stores)", port, DEFAULT_STACK_OPTIONS.mysqlPort)
+    .action(async (options: { replicas: number; store: string; cluster: string; detach?: boolean; kafkaPort: number; mariadbBasePort: number; httpBasePort: number; memcachedPort: number; mysqlPort: number }) => {
       const paths = stackPaths();
       const layout = stackLayout({
         cluster: options.cluster,
@@ -66,6 +67,7 @@ export function stackCommand(io: CliIo): Command {
         mariadbBasePort: options.mariadbBasePort,
         httpBasePort: options.httpBasePort,
         memcachedPort: options.memcachedPort,
+        mysqlPort: options.mysqlPort,
       });
       try {
         await stackUp(paths, layout, (line) => io.err(`${line}\n`));
@@ -82,7 +84,8 @@ export function stackCommand(io: CliIo): Command {
           '',
           'Connect:',
           `  memcached   telnet 127.0.0.1 ${source.memcachedPort}            (writes: the source)`,
-          `  SQL         ${sqlCommand(replica.database)}   (${replica.name}'s own database)`,
+          ...(source.mysqlPort !== null ? [`  SQL writes  mariadb -h127.0.0.1 -P${source.mysqlPort} -ukbinlog -pkbinlog   (the source's MySQL port)`] : []),
+          `  SQL reads   ${sqlCommand(replica.database)}   (${replica.name}'s own database${replica.database?.store === 'mariadb' && replica !== source ? ', read_only' : ''})`,
           `  binlog      kcat -C -b ${layout.kafka.brokers} -t kbinlog.${layout.cluster}.binlog -f '%o %k %h %s\\n'`,
           `  status      bin/kbinlog status; bin/kbinlog replica status --url http://127.0.0.1:${layout.nodes[1]?.httpPort ?? 8082}`,
           '  stop        bin/kbinlog stack down',

@@ -30,6 +30,9 @@ describe('cli > stack > layout', () => {
     ]);
     expect(layout.nodes.every((node) => node.database === null || node.database.store === 'sqlite')).toBe(true);
     expect(nodeArguments(layout, layout.nodes[1])).toEqual(expect.arrayContaining(['--database-url', 'sqlite:///srv/kbinlog/data/replica-1.db']));
+    // SQL runs on the source's database as written: no MySQL port on a SQLite store.
+    expect(layout.nodes[0].mysqlPort).toBeNull();
+    expect(nodeArguments(layout, layout.nodes[0])).not.toContain('--mysql-port');
     expect(() => stackLayout({ ...DEFAULT_STACK_OPTIONS, store: 'sqlite', dataDir: 'relative/data' })).toThrow(/must be absolute/);
   });
 
@@ -42,7 +45,7 @@ describe('cli > stack > layout', () => {
     const [source, replica, , coordinator] = layout.nodes;
     expect(nodeArguments(layout, source)).toEqual([
       '--http-port', '8081', '--cluster', 'local', '--kafka-brokers', '127.0.0.1:9092',
-      '--database-url', 'mysql://kbinlog:kbinlog@127.0.0.1:3316/', '--node-name', 'source', '--server-id', '1', '--memcached-port', '11211',
+      '--database-url', 'mysql://kbinlog:kbinlog@127.0.0.1:3316/', '--node-name', 'source', '--server-id', '1', '--memcached-port', '11211', '--mysql-port', '3307',
     ]);
     expect(nodeArguments(layout, replica)).toContain('replica-1');
     expect(nodeArguments(layout, replica)).not.toContain('--memcached-port');

@@ -19,7 +19,7 @@ export interface StackNode {
   readonly serverId: number | null;
   readonly httpPort: number;
   readonly memcachedPort: number | null;
-  /** The MySQL-protocol port: none until the source speaks it (SQL writes come with issue 4). */
+  /** The source's MySQL-protocol port (SQL writes); none on replicas and on SQLite stores. */
   readonly mysqlPort: number | null;
   /** The node's own database, none for the coordinator. */
   readonly database: NodeDatabaseLayout | null;
@@ -41,6 +41,7 @@ export interface StackOptions {
   readonly mariadbBasePort: number;
   readonly httpBasePort: number;
   readonly memcachedPort: number;
+  readonly mysqlPort: number;
 }
 
 export const DEFAULT_STACK_OPTIONS: StackOptions = {
@@ -52,6 +53,7 @@ export const DEFAULT_STACK_OPTIONS: StackOptions = {
   mariadbBasePort: 3316,
   httpBasePort: 8080,
   memcachedPort: 11211,
+  mysqlPort: 3307,
 };
 
 export const MAX_REPLICAS = 9;
@@ -88,7 +90,8 @@ export function stackLayout(options: StackOptions): StackLayout {
         serverId: 1,
         httpPort: options.httpBasePort + 1,
         memcachedPort: options.memcachedPort,
-        mysqlPort: null,
+        // SQL runs on the source's own database as written: a MariaDB store only.
+        mysqlPort: options.store === 'mariadb' ? options.mysqlPort : null,
         database: database(options, 'source', options.mariadbBasePort),
       },
       ...replicas,
@@ -109,5 +112,7 @@ export function nodeArguments(layout: StackLayout, node: StackNode): string[] {
     '--node-name', node.name,
     '--server-id', String(node.serverId),
   ];
-  return node.memcachedPort === null ? flags : [...flags, '--memcached-port', String(node.memcachedPort)];
+  if (node.memcachedPort !== null) flags.push('--memcached-port', String(node.memcachedPort));
+  if (node.mysqlPort !== null) flags.push('--mysql-port', String(node.mysqlPort));
+  return flags;
 }

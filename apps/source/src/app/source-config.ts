@@ -1,5 +1,6 @@
 import { hostSchema, nodeOptions, type OptionValues, portSchema, positiveIntSchema, serviceOptions, topicOptions } from '@kbinlog/service-runtime';
 import { z } from 'zod';
+import { parseSqlUsers } from './sql/sql-users';
 
 export const SOURCE_OPTIONS = {
   ...nodeOptions({ nodeName: 'source', serverId: 1 }),
@@ -8,6 +9,21 @@ export const SOURCE_OPTIONS = {
   memcachedPort: { flag: 'memcached-port', env: 'KBINLOG_MEMCACHED_PORT', description: 'memcached protocol port; 0 picks a free port', schema: portSchema, default: '11211' },
   wBatchSize: { flag: 'w-batch-size', env: 'KBINLOG_W_BATCH_SIZE', description: 'writes that may share one binlog group (daemon_memcached_w_batch_size)', schema: positiveIntSchema(10_000), default: '1' },
   maxItemSize: { flag: 'max-item-size', env: 'KBINLOG_MAX_ITEM_SIZE', description: 'largest memcached value in bytes (memcached -I)', schema: positiveIntSchema(64 * 1024 * 1024), default: String(1024 * 1024) },
+  mysqlHost: { flag: 'mysql-host', env: 'KBINLOG_MYSQL_HOST', description: 'address the MySQL protocol (SQL writes and reads) listens on', schema: hostSchema, default: '127.0.0.1' },
+  mysqlPort: { flag: 'mysql-port', env: 'KBINLOG_MYSQL_PORT', description: 'MySQL protocol port; 0 picks a free port (MariaDB stores only)', schema: portSchema, default: '3307' },
+  sqlUsers: {
+    flag: 'sql-users',
+    env: 'KBINLOG_SQL_USERS',
+    description: 'accounts of the MySQL port, user:password[:plugin],… (plugin mysql_native_password or caching_sha2_password)',
+    schema: z.string().transform((spec, context) => {
+      const parsed = parseSqlUsers(spec);
+      if (parsed.ok) return parsed.users;
+      for (const error of parsed.errors) context.addIssue({ code: 'custom', message: error });
+      return z.NEVER;
+    }),
+    default: 'kbinlog:kbinlog',
+  },
+  maxAllowedPacket: { flag: 'max-allowed-packet', env: 'KBINLOG_MAX_ALLOWED_PACKET', description: 'largest MySQL packet payload in bytes (max_allowed_packet)', schema: positiveIntSchema(1024 * 1024 * 1024), default: String(64 * 1024 * 1024) },
   faultInjection: { flag: 'fault-injection', env: 'KBINLOG_FAULT_INJECTION', description: 'TEST ONLY: <point>@<n> kills the process the n-th time the write path reaches <point> (after-log-commit)', schema: z.string(), default: '' },
 };
 

@@ -18,7 +18,7 @@ const group: BinlogGroup = {
       after: { c1: 'AA', c2: 'new', c3: '8', c4: '2', c5: null },
     },
     { type: 'delete', schema: 'test', table: 'demo_test', before: { c1: 'x', c2: null, c3: '0', c4: '3', c5: '0' } },
-    { type: 'statement', schema: 'test', sql: 'TRUNCATE TABLE `test`.`demo_test`' },
+    { type: 'statement', schema: 'test', sql: 'TRUNCATE TABLE `test`.`demo_test`', tables: [{ schema: 'test', table: 'demo_test' }] },
   ],
 };
 
@@ -64,6 +64,7 @@ describe('binlog > codec', () => {
     ['update without before', withValue((json) => (json['events'] = [{ type: 'update', schema: 's', table: 't', after: {} }])), /events\.0\.before/],
     ['numeric column value', withValue((json) => (json['events'] = [{ type: 'insert', schema: 's', table: 't', after: { c: 1 } }])), /events\.0\.after\.c/],
     ['extra field', withValue((json) => (json['extra'] = true)), /Unrecognized key/],
+    ['a statement table without a name', withValue((json) => (json['events'] = [{ type: 'statement', schema: 's', sql: 'DROP TABLE t', tables: [{ schema: 's' }] }])), /events\.0\.tables\.0\.table/],
     ['empty statement', withValue((json) => (json['events'] = [{ type: 'statement', schema: 's', sql: '' }])), /events\.0\.sql/],
   ])('rejects %s, naming the position', (_name, value, reason) => {
     expect(() => decodeBinlogGroup(value, AT)).toThrow(BinlogFormatError);

@@ -30,7 +30,14 @@ const event = z.discriminatedUnion('type', [
   z.object({ type: z.literal('insert'), schema: identifier, table: identifier, after: rowImage }).strict(),
   z.object({ type: z.literal('update'), schema: identifier, table: identifier, before: rowImage, after: rowImage }).strict(),
   z.object({ type: z.literal('delete'), schema: identifier, table: identifier, before: rowImage }).strict(),
-  z.object({ type: z.literal('statement'), schema: z.string().max(64), sql: z.string().min(1) }).strict(),
+  z
+    .object({
+      type: z.literal('statement'),
+      schema: z.string().max(64),
+      sql: z.string().min(1),
+      tables: z.array(z.object({ schema: identifier, table: identifier }).strict()).optional(),
+    })
+    .strict(),
 ]);
 const groupV1 = z
   .object({

@@ -33,11 +33,23 @@ export interface DeleteRowEvent {
 
 export type RowEvent = InsertRowEvent | UpdateRowEvent | DeleteRowEvent;
 
+/** A table a statement changes. */
+export interface TableName {
+  readonly schema: string;
+  readonly table: string;
+}
+
 /** DDL and memcached flush_all (TRUNCATE TABLE): run as written, with `schema` as the default database. */
 export interface StatementEvent {
   readonly type: 'statement';
   readonly schema: string;
   readonly sql: string;
+  /**
+   * The tables the statement changes, names resolved against `schema`; what replication
+   * filters match (the SQL text is not parsed on replicas). Absent: the statement names none
+   * (CREATE/DROP DATABASE), or it predates the field.
+   */
+  readonly tables?: readonly TableName[];
 }
 
 export type BinlogEvent = RowEvent | StatementEvent;

@@ -33,6 +33,9 @@ describe('mysql-protocol', () => {
       expect(
         encodeOk({ affectedRows: 300, lastInsertId: 2n ** 40n, statusFlags: ServerStatus.IN_TRANS, warnings: 2, info: 'Rows matched: 1' }),
       ).toEqual(Buffer.concat([hex('00 fc 2c01 fe 0000000000010000 0100 0200'), Buffer.from('Rows matched: 1')]));
+      expect(encodeOk({ affectedRows: 1, info: 'Rows matched: 1', sessionTrack: true })).toEqual(
+        Buffer.concat([hex('00 01 00 0200 0000 0f'), Buffer.from('Rows matched: 1')]),
+      );
     });
 
     it('encodes ERR byte for byte', () => {

@@ -9,18 +9,24 @@ export interface Ok {
   statusFlags?: number;
   warnings?: number;
   info?: string;
+  /**
+   * CLIENT_SESSION_TRACK was agreed: info is length-encoded (MariaDB Connector/C reads it so
+   * whatever was agreed). Without it, info runs to the end of the payload (string<EOF>).
+   */
+  sessionTrack?: boolean;
 }
 
-/** OK packet for a PROTOCOL_41 client without SESSION_TRACK: info runs to the end of the payload. */
+/** OK packet for a PROTOCOL_41 client; no info, no bytes after the warnings. */
 export function encodeOk(ok: Ok = {}): Buffer {
-  return new PayloadWriter()
+  const writer = new PayloadWriter()
     .u8(0x00)
     .lenencInt(ok.affectedRows ?? 0)
     .lenencInt(ok.lastInsertId ?? 0)
     .u16(ok.statusFlags ?? ServerStatus.AUTOCOMMIT)
-    .u16(ok.warnings ?? 0)
-    .bytes(Buffer.from(ok.info ?? '', 'utf8'))
-    .toBuffer();
+    .u16(ok.warnings ?? 0);
+  if (ok.info && ok.sessionTrack) writer.lenencBytes(Buffer.from(ok.info, 'utf8'));
+  else if (ok.info) writer.bytes(Buffer.from(ok.info, 'utf8'));
+  return writer.toBuffer();
 }
 
 export interface Err {

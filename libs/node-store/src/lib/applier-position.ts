@@ -1,7 +1,7 @@
 import { GtidSet } from '@kbinlog/binlog';
 import type { EntityManager } from 'typeorm';
 import { KBINLOG_SCHEMA } from './node-schema';
-import { dialectOf, executeWrite, queryRows } from './sql-dialect';
+import { dialectOf, executeWrite, queryRows, type SqlDialect } from './sql-dialect';
 
 export const DEFAULT_CHANNEL = 'default';
 
@@ -46,17 +46,15 @@ export async function readAppliedPosition(
   };
 }
 
-/** Writes the position; call it inside the transaction that applied the group. */
-export async function writeAppliedPosition(manager: EntityManager, position: AppliedPosition, channel = DEFAULT_CHANNEL): Promise<void> {
-  const dialect = dialectOf(manager);
-  await executeWrite(
-    manager,
-    dialect.upsert(
+/** The statement that records `position` in the dialect's words, for a caller with its own connection. */
+export function appliedPositionWrite(dialect: SqlDialect, position: AppliedPosition, channel = DEFAULT_CHANNEL): { sql: string; values: string[] } {
+  return {
+    sql: dialect.upsert(
       dialect.qualifiedTable(KBINLOG_SCHEMA, 'applier_position'),
       ['channel', 'topic', 'next_offset', 'executed_gtid_set', 'last_commit_time_us', 'applied_at_us'],
       ['channel'],
     ),
-    [
+    values: [
       channel,
       position.topic,
       position.nextOffset.toString(),
@@ -64,5 +62,11 @@ export async function writeAppliedPosition(manager: EntityManager, position: App
       String(position.lastCommitTimeUs),
       String(Date.now() * 1000),
     ],
-  );
+  };
+}
+
+/** Writes the position; call it inside the transaction that applied the group. */
+export async function writeAppliedPosition(manager: EntityManager, position: AppliedPosition, channel = DEFAULT_CHANNEL): Promise<void> {
+  const { sql, values } = appliedPositionWrite(dialectOf(manager), position, channel);
+  await executeWrite(manager, sql, values);
 }

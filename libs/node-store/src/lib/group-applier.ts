@@ -1,7 +1,8 @@
-import { type BinlogGroup, parseGtid } from '@kbinlog/binlog';
+import { type BinlogEvent, type BinlogGroup, parseGtid } from '@kbinlog/binlog';
 import type { DataSource } from 'typeorm';
 import { type AppliedPosition, writeAppliedPosition } from './applier-position';
-import { applyRowEvent, applyStatementEvent, type ReplicaExecMode } from './row-applier';
+import { ApplyError, applyRowEvent, applyStatementEvent, type ReplicaExecMode } from './row-applier';
+import { markStatementInFlight, readStatementInFlight } from './statement-in-flight';
 import type { TableCatalog } from './table-catalog';
 
 /** The position after applying (or skipping) the group at `offset`. */
@@ -15,13 +16,23 @@ export function positionAfter(position: AppliedPosition, offset: bigint, group: 
 }
 
 /**
+ * Replication filters (a replica's `--replicate-*` settings) as the applier sees them: the event
+ * as this node applies it (e.g. its database rewritten), or null to skip it.
+ */
+export type EventFilter = (event: BinlogEvent) => BinlogEvent | null;
+
+/**
  * Applies one binlog group atomically with the new position (invariant 5) and returns that
  * position. A group whose GTID was already executed is skipped, its position still recorded
  * (MySQL's GTID auto-skip): that is how a source re-reads its own log at start.
  *
  * Statement events (TRUNCATE, DDL) commit implicitly in MySQL, so they run before the
- * transaction that records the position; a crash in between re-runs them at restart, which is
- * why only statements that are safe to repeat travel alone in a group.
+ * transaction that records the position; a crash in between re-runs them at restart, and the
+ * re-run tolerates finding its work done (see DDL_EXIST_ERRORS).
+ *
+ * With a `filter`, only the events it passes are applied (still in one transaction); a group it
+ * filters out entirely is still executed: the position and the executed GTID set advance, as
+ * MySQL adds a filtered transaction's GTID to gtid_executed. Without one, every event applies.
  */
 export async function applyGroup(
   database: DataSource,
@@ -30,21 +41,44 @@ export async function applyGroup(
   offset: bigint,
   group: BinlogGroup,
   mode: ReplicaExecMode,
+  filter?: EventFilter,
 ): Promise<AppliedPosition> {
   const next = positionAfter(position, offset, group);
   const alreadyExecuted = position.executedGtids.contains(parseGtid(group.gtid));
-  if (!alreadyExecuted) {
-    for (const event of group.events) {
-      if (event.type === 'statement') await applyStatementEvent(database.manager, catalog, event);
+  const events = alreadyExecuted ? [] : filter ? passing(group.events, filter) : group.events;
+  const statements = events.filter((event) => event.type === 'statement');
+  if (statements.length > 0) {
+    // A statement commits implicitly, before the position: mark it in flight, so that after a
+    // crash in between its re-run may find its own work done (MySQL's ddl_exist_errors).
+    const rerun = (await readStatementInFlight(database.manager)) === group.gtid;
+    if (!rerun) await markStatementInFlight(database.manager, group.gtid);
+    for (const event of statements) {
+      try {
+        await applyStatementEvent(database.manager, catalog, event);
+      } catch (error) {
+        if (rerun && error instanceof ApplyError && DDL_EXIST_ERRORS.has(error.errno)) continue;
+        // It failed, so it did not run (MariaDB's DDL is atomic): a retry is a first run again.
+        await markStatementInFlight(database.manager, null);
+        throw error;
+      }
     }
   }
   await database.transaction(async (manager) => {
-    if (!alreadyExecuted) {
-      for (const event of group.events) {
-        if (event.type !== 'statement') await applyRowEvent(manager, catalog, event, mode);
-      }
+    for (const event of events) {
+      if (event.type !== 'statement') await applyRowEvent(manager, catalog, event, mode);
     }
     await writeAppliedPosition(manager, next);
+    if (statements.length > 0) await markStatementInFlight(manager, null);
   });
   return next;
+}
+
+/**
+ * Errors a statement re-run after a crash gets when its first run completed: MySQL's
+ * `--replica-skip-errors=ddl_exist_errors` (database/table/column/key exists or is missing).
+ */
+export const DDL_EXIST_ERRORS: ReadonlySet<number> = new Set([1007, 1008, 1050, 1051, 1054, 1060, 1061, 1068, 1091, 1146]);
+
+function passing(events: readonly BinlogEvent[], filter: EventFilter): BinlogEvent[] {
+  return events.map((event) => filter(event)).filter((event): event is BinlogEvent => event !== null);
 }

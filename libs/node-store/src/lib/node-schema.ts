@@ -23,6 +23,10 @@ const MARIADB_STATEMENTS = [
      last_commit_time_us BIGINT UNSIGNED NOT NULL,
      applied_at_us BIGINT UNSIGNED NOT NULL
    ) ENGINE=InnoDB`,
+  `CREATE TABLE IF NOT EXISTS ${KBINLOG_SCHEMA}.statement_in_flight (
+     channel VARCHAR(64) NOT NULL PRIMARY KEY,
+     gtid VARCHAR(100) NULL
+   ) ENGINE=InnoDB`,
 ];
 
 const SQLITE_STATEMENTS = [
@@ -37,6 +41,10 @@ const SQLITE_STATEMENTS = [
      executed_gtid_set TEXT NOT NULL,
      last_commit_time_us INTEGER NOT NULL,
      applied_at_us INTEGER NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS "${KBINLOG_SCHEMA}.statement_in_flight" (
+     channel TEXT NOT NULL PRIMARY KEY,
+     gtid TEXT NULL
    )`,
 ];
 

@@ -227,3 +227,40 @@ describe.each<StoreKind>(['mariadb', 'sqlite'])('innodb_memcache bootstrap on a 
     expect(await opened.dialect.tableMetadata(opened.reader.manager, 'test', 'missing')).toBeNull();
   });
 });
+
+describe('statement events on a real mariadb', () => {
+  let opened: NodeDatabase;
+  const catalog = new TableCatalog();
+  const statement = (n: number, sql: string) => group(n, [{ type: 'statement', schema: 'test', sql, tables: [{ schema: 'test', table: 'made' }] }]);
+
+  beforeAll(async () => {
+    const server = testInfra().mariadb[0];
+    await resetNodeDatabases(server);
+    opened = await openNodeDatabase(mariadbUrl(server));
+    await ensureNodeSchema(opened.writer);
+    await opened.writer.query('CREATE DATABASE test');
+  });
+
+  afterAll(async () => {
+    await opened?.close();
+  });
+
+  it('runs DDL with its schema as the default database, and clears the in-flight mark with the position', async () => {
+    const position = await readAppliedPosition(opened.writer.manager, TOPIC);
+    await applyGroup(opened.writer, catalog, position, 0n, statement(1, 'CREATE TABLE made (id INT PRIMARY KEY)'), 'STRICT');
+    expect(await queryRows(opened.writer.manager, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'test'")).toEqual([{ TABLE_NAME: 'made' }]);
+    expect(await queryRows(opened.writer.manager, 'SELECT gtid FROM kbinlog.statement_in_flight')).toEqual([{ gtid: null }]);
+  });
+
+  it('a re-run after a crash between the statement and its position finds the work done and goes on', async () => {
+    const position = await readAppliedPosition(opened.writer.manager, TOPIC);
+    const again = statement(2, 'CREATE TABLE made (id INT PRIMARY KEY)');
+    // Not in flight: the table already existing is a real error.
+    await expect(applyGroup(opened.writer, catalog, position, 2n, again, 'STRICT')).rejects.toThrow(/Table 'made' already exists/);
+    // In flight (the crash left the mark): the same error means the first run completed.
+    await opened.writer.query("UPDATE kbinlog.statement_in_flight SET gtid = ?", [again.gtid]);
+    const next = await applyGroup(opened.writer, catalog, position, 2n, again, 'STRICT');
+    expect(next.executedGtids.toString()).toBe(`${UUID}:1-2`);
+    expect(await queryRows(opened.writer.manager, 'SELECT gtid FROM kbinlog.statement_in_flight')).toEqual([{ gtid: null }]);
+  });
+});

@@ -1,9 +1,10 @@
-import { type BinlogGroup, binlogCoordinates, formatCoordinates, GtidSet, parseGtid } from '@kbinlog/binlog';
+import { type BinlogEvent, type BinlogGroup, binlogCoordinates, formatCoordinates, GtidSet, parseGtid } from '@kbinlog/binlog';
 import { BinlogReader, type FetchedRecord, type StructuredLog } from '@kbinlog/binlog-kafka';
 import {
   type AppliedPosition,
   applyGroup,
   ApplyError,
+  type EventFilter,
   readAppliedPosition,
   type ReplicaExecMode,
   type TableCatalog,
@@ -20,7 +21,41 @@ export interface ChannelOptions {
   readonly execMode: ReplicaExecMode;
   readonly relayMaxRecords: number;
   readonly relayMaxBytes: number;
+  /**
+   * Replication filters, a replica's `--replicate-*` settings. None by default: a source
+   * catching up on its own log applies everything.
+   */
+  readonly filter?: ChannelFilter;
 }
+
+/** The Replicate_* fields of SHOW REPLICA STATUS ('' where a rule list is empty). */
+export interface ReplicationFilterStatus {
+  readonly Replicate_Do_DB: string;
+  readonly Replicate_Ignore_DB: string;
+  readonly Replicate_Do_Table: string;
+  readonly Replicate_Ignore_Table: string;
+  readonly Replicate_Wild_Do_Table: string;
+  readonly Replicate_Wild_Ignore_Table: string;
+  /** MySQL 8's form: `(from,to)` pairs, comma-joined. */
+  readonly Replicate_Rewrite_DB: string;
+}
+
+/** What the channel needs of a replication filter (libs/replication-filter's ReplicationFilter is one). */
+export interface ChannelFilter {
+  /** The event as this node applies it (its database rewritten), or null to skip it. */
+  apply(event: BinlogEvent): BinlogEvent | null;
+  status(): ReplicationFilterStatus;
+}
+
+const NO_FILTERS: ReplicationFilterStatus = {
+  Replicate_Do_DB: '',
+  Replicate_Ignore_DB: '',
+  Replicate_Do_Table: '',
+  Replicate_Ignore_Table: '',
+  Replicate_Wild_Do_Table: '',
+  Replicate_Wild_Ignore_Table: '',
+  Replicate_Rewrite_DB: '',
+};
 
 export interface ChannelLog {
   info(fields: Record<string, unknown>, message: string): void;
@@ -51,6 +86,12 @@ export interface ReplicaStatus {
   readonly Replica_IO_Running: 'Yes' | 'No';
   readonly Replica_SQL_Running: 'Yes' | 'No';
   readonly Replica_SQL_Running_State: string;
+  readonly Replicate_Do_DB: string;
+  readonly Replicate_Ignore_DB: string;
+  readonly Replicate_Do_Table: string;
+  readonly Replicate_Ignore_Table: string;
+  readonly Replicate_Wild_Do_Table: string;
+  readonly Replicate_Wild_Ignore_Table: string;
   readonly Last_Errno: number;
   readonly Last_Error: string;
   readonly Last_IO_Errno: number;
@@ -65,6 +106,7 @@ export interface ReplicaStatus {
   readonly Retrieved_Gtid_Set: string;
   readonly Executed_Gtid_Set: string;
   readonly Replica_Exec_Mode: ReplicaExecMode;
+  readonly Replicate_Rewrite_DB: string;
   readonly Channel_Name: string;
   /** Not in MySQL: the positions as kbinlog coordinates, for copy and paste. */
   readonly Read_Source_Coordinates: string;
@@ -99,6 +141,7 @@ export class ReplicationChannel {
   private relayWaiters: (() => void)[] = [];
   private mirrorTimer: NodeJS.Timeout | undefined;
   private mirrored = -1n;
+  private readonly filter: EventFilter | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -106,7 +149,10 @@ export class ReplicationChannel {
     private readonly catalog: TableCatalog,
     private readonly options: ChannelOptions,
     private readonly log: ChannelLog,
-  ) {}
+  ) {
+    const { filter } = options;
+    this.filter = filter ? (event) => filter.apply(event) : undefined;
+  }
 
   /** Loads the stored position; call once before anything else. */
   async load(): Promise<AppliedPosition> {
@@ -231,6 +277,7 @@ export class ReplicationChannel {
     const lastError = this.sqlError.errno !== 0 ? this.sqlError : this.ioError;
     const caughtUp = this.relay.length === 0 && !this.applying && this.readPosition >= this.highWatermark;
     const file = `${this.options.topic}-0`;
+    const { Replicate_Rewrite_DB, ...filters } = this.options.filter?.status() ?? NO_FILTERS;
     return {
       Replica_IO_State: io ? 'Waiting for source to send event' : '',
       Source_Log_File: file,
@@ -240,6 +287,7 @@ export class ReplicationChannel {
       Replica_IO_Running: io ? 'Yes' : 'No',
       Replica_SQL_Running: sql ? 'Yes' : 'No',
       Replica_SQL_Running_State: !sql ? '' : this.applying ? 'Applying batch of row changes' : 'Replica has read all relay log; waiting for more updates',
+      ...filters,
       Last_Errno: lastError.errno,
       Last_Error: lastError.message,
       Last_IO_Errno: this.ioError.errno,
@@ -256,6 +304,7 @@ export class ReplicationChannel {
       Retrieved_Gtid_Set: this.retrieved.toString(),
       Executed_Gtid_Set: this.applied.executedGtids.toString(),
       Replica_Exec_Mode: this.options.execMode,
+      Replicate_Rewrite_DB,
       Channel_Name: '',
       Read_Source_Coordinates: formatCoordinates(binlogCoordinates(this.options.cluster, this.readPosition)),
       Exec_Source_Coordinates: formatCoordinates(binlogCoordinates(this.options.cluster, this.applied.nextOffset)),
@@ -306,7 +355,7 @@ export class ReplicationChannel {
       }
       this.applying = true;
       try {
-        this.applied = await applyGroup(this.database, this.catalog, this.applied, offset, record.group, this.options.execMode);
+        this.applied = await applyGroup(this.database, this.catalog, this.applied, offset, record.group, this.options.execMode, this.filter);
         this.lastSource = { serverId: record.group.serverId, uuid: parseGtid(record.group.gtid).serverUuid };
         this.dropHead();
       } catch (error) {

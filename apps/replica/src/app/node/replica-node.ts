@@ -3,7 +3,7 @@ import { bootstrapInnodbMemcache, ensureNodeSchema, nodeServerUuid, openNodeData
 import { channelLogTo, ReplicationChannel } from '@kbinlog/replication';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Admin } from 'kafkajs';
-import { REPLICA_CONFIG, type ReplicaConfig } from '../replica-config';
+import { REPLICA_CONFIG, type ReplicaConfig, replicationFilterOf } from '../replica-config';
 
 export interface NodeIdentity {
   readonly node: string;
@@ -90,6 +90,12 @@ export class ReplicaNode implements OnModuleInit, OnModuleDestroy {
     const serverUuid = await nodeServerUuid(database);
     const { demoTableCreated } = await bootstrapInnodbMemcache(database);
     this.logger.log({ event: 'node.database', store: opened.store, location: opened.location });
+    if (opened.store === 'mariadb' && config.readOnly) {
+      // As on a MySQL replica: clients read here and write to the source; the applier's account
+      // (READ_ONLY ADMIN, part of ALL PRIVILEGES) still applies.
+      await database.query('SET GLOBAL read_only = ON');
+      this.logger.log({ event: 'node.read_only', msg: 'read_only=ON: client writes get error 1290' });
+    }
     this.logger.log({ event: 'node.bootstrapped', demo_table_created: demoTableCreated, msg: 'innodb_memcache and test.demo_test ready' });
 
     const kafka = createKafka({ clientId: `kbinlog-replica-${config.nodeName}`, brokers: config.kafkaBrokers, log: kafkaLogTo(this.logger) });
@@ -102,6 +108,8 @@ export class ReplicaNode implements OnModuleInit, OnModuleDestroy {
       minInsyncReplicas: config.binlogMinInsyncReplicas,
     });
 
+    const filter = replicationFilterOf(config);
+    if (!filter.isEmpty) this.logger.log({ event: 'replica.filters', ...filter.status(), msg: 'replication filters set' });
     const channel = new ReplicationChannel(
       kafka,
       database,
@@ -113,6 +121,7 @@ export class ReplicaNode implements OnModuleInit, OnModuleDestroy {
         execMode: config.replicaExecMode,
         relayMaxRecords: config.relayMaxGroups,
         relayMaxBytes: config.relayMaxBytes,
+        filter,
       },
       channelLogTo(this.logger),
     );

@@ -308,7 +308,14 @@ export class MemcachedEngine implements CommandHandler {
       for (const store of plan.stores) {
         if (store === 'memory') this.memory.flush(container.name);
         // MySQL logs flush_all as this statement [D]; it travels as a statement event.
-        else await this.committer.statement({ type: 'statement', schema: container.schema, sql: `TRUNCATE TABLE ${mysqlQualifiedTable(container.schema, container.table)}` });
+        else {
+          await this.committer.statement({
+            type: 'statement',
+            schema: container.schema,
+            sql: `TRUNCATE TABLE ${mysqlQualifiedTable(container.schema, container.table)}`,
+            tables: [{ schema: container.schema, table: container.table }],
+          });
+        }
       }
     };
     if (delaySeconds > 0) {

@@ -9,6 +9,12 @@ import { loadInnodbMapping } from '../memcached/innodb-mapping';
 import { MemcachedEngine } from '../memcached/memcached-engine';
 import { MemcachedServer } from '../memcached/memcached-server';
 import { SOURCE_CONFIG, type SourceConfig } from '../source-config';
+import { MIN_SERVER_VERSION, parseServerVersion } from '@kbinlog/sql-statement';
+import { BackendConnection } from '../sql/backend-connection';
+import { CaptureTriggers } from '../sql/capture-triggers';
+import { MysqlServer } from '../sql/mysql-server';
+import { SqlSession } from '../sql/sql-session';
+import { WriteGate } from '../sql/write-gate';
 import { BinlogCommitter } from '../write-path/binlog-committer';
 import { parseFaultInjection } from '../write-path/fault-injection';
 
@@ -23,6 +29,8 @@ export interface SourceStatus {
   readonly Server_UUID: string;
   readonly Binlog_Coordinates: string;
   readonly Memcached_Port: number;
+  /** The MySQL-protocol port; null on a SQLite store, which has no SQL front door. */
+  readonly Mysql_Port: number | null;
 }
 
 /**
@@ -40,6 +48,8 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
   private server!: MemcachedServer;
   private serverUuid = '';
   private memcachedPort = 0;
+  private mysql: MysqlServer | undefined;
+  private mysqlPort: number | null = null;
 
   constructor(@Inject(SOURCE_CONFIG) private readonly config: SourceConfig) {}
 
@@ -122,6 +132,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       info: (fields, message) => this.logger.log({ ...fields, msg: message }),
       warn: (fields, message) => this.logger.warn({ ...fields, msg: message }),
     });
+    this.mysql = await this.openSqlFrontDoor();
     this.logger.log({
       event: 'source.ready',
       server_uuid: this.serverUuid,
@@ -132,14 +143,53 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     });
   }
 
+  /**
+   * SQL over the MySQL protocol needs a MySQL-compatible store: its statements run there as
+   * written. Capture triggers go on every table first (a promoted replica has none).
+   */
+  private async openSqlFrontDoor(): Promise<MysqlServer | undefined> {
+    const { config } = this;
+    if (this.database.store !== 'mariadb') {
+      this.logger.warn({ event: 'sql.disabled', store: this.database.store, msg: 'no MySQL port: SQL clients need a MariaDB store (--store mariadb)' });
+      return undefined;
+    }
+    const triggers = new CaptureTriggers();
+    const backend = await BackendConnection.open(config.databaseUrl);
+    let version: string;
+    try {
+      const installed = await triggers.installAll(backend);
+      this.logger.log({ event: 'sql.capture_ready', tables: installed.tables, uncapturable: installed.uncapturable, msg: 'capture triggers in place' });
+      [{ version }] = await backend.rows<{ version: string }>('SELECT @@version AS version');
+    } finally {
+      backend.close();
+    }
+    const serverVersion = parseServerVersion(version);
+    if (serverVersion === undefined || serverVersion < MIN_SERVER_VERSION) {
+      throw new Error(`the SQL front door needs MariaDB 10.11 or newer as the source's database, found ${version}`);
+    }
+    const context = { databaseUrl: config.databaseUrl, committer: this.committer, gate: new WriteGate(), triggers, serverVersion };
+    return new MysqlServer({
+      users: config.sqlUsers,
+      serverVersion: `${version}-kbinlog-${KBINLOG_VERSION}`,
+      maxPayload: config.maxAllowedPacket,
+      openSession: (schema) => SqlSession.open(context, schema),
+      onInternalError: (error) => this.logger.error({ event: 'sql.internal_error', error: error instanceof Error ? error.stack : String(error), msg: 'SQL command failed' }),
+    });
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     this.memcachedPort = await this.server.listen(this.config.memcachedPort, this.config.memcachedHost);
     this.logger.log({ event: 'memcached.listening', host: this.config.memcachedHost, port: this.memcachedPort, msg: 'memcached protocol listening' });
+    if (this.mysql) {
+      this.mysqlPort = await this.mysql.listen(this.config.mysqlPort, this.config.mysqlHost);
+      this.logger.log({ event: 'mysql.listening', host: this.config.mysqlHost, port: this.mysqlPort, msg: 'MySQL protocol listening' });
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
     this.committer?.refuse('the source is shutting down');
     await this.server?.close();
+    await this.mysql?.close();
     await this.writer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
     await this.database?.close().catch(() => undefined);
@@ -155,6 +205,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       Server_UUID: this.serverUuid,
       Binlog_Coordinates: formatCoordinates(binlogCoordinates(this.config.cluster, position.nextOffset)),
       Memcached_Port: this.memcachedPort,
+      Mysql_Port: this.mysqlPort,
     };
   }
 }

@@ -21,9 +21,23 @@ export class WriteRefusedError extends Error {
   }
 }
 
+/**
+ * A transaction a SQL session ran on its own connection, ready to commit: its row events, and how
+ * to write the position and commit or roll back on that connection.
+ */
+export interface SessionTransaction {
+  readonly events: readonly RowEvent[];
+  writePosition(position: AppliedPosition): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+type Settle = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
 type Job =
-  | { kind: 'rows'; write: RowWrite<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void }
-  | { kind: 'statement'; event: StatementEvent; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+  | ({ kind: 'rows'; write: RowWrite<unknown> } & Settle)
+  | ({ kind: 'statement'; event: StatementEvent } & Settle)
+  | ({ kind: 'session'; transaction: SessionTransaction } & Settle)
+  | ({ kind: 'executed-statement'; event: StatementEvent } & Settle);
 
 export interface CommitterOptions {
   /** daemon_memcached_w_batch_size: up to this many queued writes share one binlog group. */
@@ -80,6 +94,20 @@ export class BinlogCommitter {
     return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'statement', event, resolve: resolve as (value: unknown) => void, reject }));
   }
 
+  /** Commits a SQL session's transaction: log first, then its connection commits (invariant 2). */
+  commitSession(transaction: SessionTransaction): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'session', transaction, resolve: resolve as (value: unknown) => void, reject }));
+  }
+
+  /**
+   * Logs DDL that already ran (DDL commits implicitly and cannot wait inside a Kafka
+   * transaction for locks other transactions hold). The caller keeps SQL writes to the changed
+   * tables paused until this resolves, so nothing that depends on the DDL is logged before it.
+   */
+  logExecutedStatement(event: StatementEvent): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'executed-statement', event, resolve: resolve as (value: unknown) => void, reject }));
+  }
+
   /** Refuse every later write with `reason` (fenced, or shutting down). */
   refuse(reason: string): void {
     this.refusal = reason;
@@ -104,6 +132,12 @@ export class BinlogCommitter {
         if (first.kind === 'statement') {
           this.queue.shift();
           await this.commitStatement(first);
+        } else if (first.kind === 'session') {
+          this.queue.shift();
+          await this.commitSessionTransaction(first);
+        } else if (first.kind === 'executed-statement') {
+          this.queue.shift();
+          await this.logStatement(first);
         } else {
           let count = 0;
           while (count < this.queue.length && count < this.options.wBatchSize && this.queue[count].kind === 'rows') count++;
@@ -194,6 +228,57 @@ export class BinlogCommitter {
       for (const job of jobs) job.reject(new WriteRefusedError(reason));
     } finally {
       await runner.release();
+    }
+  }
+
+  private async commitSessionTransaction(job: Extract<Job, { kind: 'session' }>): Promise<void> {
+    const { transaction: session } = job;
+    let transaction: BinlogTransaction | undefined;
+    let logCommitted = false;
+    try {
+      const group = this.nextGroup(session.events);
+      transaction = await this.writer.begin();
+      const offset = await transaction.append(group);
+      const next = positionAfter(this.applied, offset, group);
+      await session.writePosition(next);
+      await this.commitLog(transaction);
+      logCommitted = true;
+      await session.commit();
+      this.applied = next;
+      job.resolve(undefined);
+    } catch (error) {
+      if (logCommitted) {
+        this.refuse('the store lags the binlog');
+        this.options.onFatal('database commit failed after the binlog commit', error);
+      }
+      await transaction?.abort().catch(() => undefined);
+      await session.rollback().catch(() => undefined);
+      job.reject(new WriteRefusedError(this.refusal ?? `transaction not committed: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  }
+
+  /**
+   * Logs a statement the store already ran. The position is written before the log commits, so
+   * a crash in between leaves the store ahead of the log (the statement ran, its group was
+   * aborted) rather than a log whose statement the store would run twice at catch-up.
+   */
+  private async logStatement(job: Extract<Job, { kind: 'executed-statement' }>): Promise<void> {
+    const group = this.nextGroup([job.event]);
+    let transaction: BinlogTransaction | undefined;
+    try {
+      transaction = await this.writer.begin();
+      const offset = await transaction.append(group);
+      const next = positionAfter(this.applied, offset, group);
+      await this.database.transaction((manager) => writeAppliedPosition(manager, next));
+      await this.commitLog(transaction);
+      this.applied = next;
+      job.resolve(undefined);
+    } catch (error) {
+      await transaction?.abort().catch(() => undefined);
+      // The statement ran but is not in the log: the store is ahead of it. Restart and refuse.
+      this.refuse('the store holds a statement the binlog lacks');
+      this.options.onFatal('statement ran but could not be logged', error);
+      job.reject(new WriteRefusedError(this.refusal ?? 'statement not logged'));
     }
   }
 

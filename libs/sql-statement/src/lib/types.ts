@@ -1,0 +1,125 @@
+import type { RefusalId } from './refusals';
+
+/** A table as the statement names it, quotes removed; `schema` only when the text gives one. */
+export interface TableRef {
+  readonly schema?: string;
+  readonly table: string;
+}
+
+export type ReadVerb =
+  | 'select'
+  | 'table'
+  | 'values'
+  | 'show'
+  | 'describe'
+  | 'explain'
+  | 'help'
+  | 'do'
+  | 'check'
+  | 'checksum'
+  /** Nothing but comments: MariaDB answers OK. */
+  | 'comment';
+
+/** Passes through: changes nothing that needs logging. */
+export interface ReadStatement {
+  readonly kind: 'read';
+  readonly verb: ReadVerb;
+  /** SELECT … FOR UPDATE / FOR SHARE / LOCK IN SHARE MODE: takes row locks. */
+  readonly locking: boolean;
+}
+
+export type DmlVerb = 'insert' | 'replace' | 'update' | 'delete';
+
+/** Runs inside a transaction on the source's database; its row changes are logged. */
+export interface DmlStatement {
+  readonly kind: 'dml';
+  readonly verb: DmlVerb;
+  /** The tables written (multi-table forms: the targets, resolved through aliases; best effort). */
+  readonly tables: readonly TableRef[];
+}
+
+export type DdlVerb =
+  | 'CREATE TABLE'
+  | 'ALTER TABLE'
+  | 'DROP TABLE'
+  | 'RENAME TABLE'
+  | 'TRUNCATE TABLE'
+  | 'CREATE DATABASE'
+  | 'ALTER DATABASE'
+  | 'DROP DATABASE'
+  | 'CREATE INDEX'
+  | 'DROP INDEX';
+
+/** Logged as a statement event, with the session's current schema. */
+export interface DdlStatement {
+  readonly kind: 'ddl';
+  readonly verb: DdlVerb;
+  /** CREATE / ALTER / DROP DATABASE: the database named (ALTER DATABASE may name none). */
+  readonly schema?: string;
+  /** The tables created, changed or dropped (both names of a rename). */
+  readonly tables: readonly TableRef[];
+}
+
+export type TransactionStatement =
+  | {
+      readonly kind: 'transaction';
+      /** BEGIN [WORK], START TRANSACTION […]. */
+      readonly verb: 'begin';
+      /** START TRANSACTION READ ONLY (true) / READ WRITE (false). */
+      readonly readOnly?: boolean;
+      /** START TRANSACTION WITH CONSISTENT SNAPSHOT. */
+      readonly consistentSnapshot?: boolean;
+    }
+  | {
+      readonly kind: 'transaction';
+      readonly verb: 'commit' | 'rollback';
+      /** AND CHAIN (true) / AND NO CHAIN (false); absent when not written. */
+      readonly chain?: boolean;
+      /** RELEASE (true: disconnect afterwards) / NO RELEASE (false); absent when not written. */
+      readonly release?: boolean;
+    }
+  | {
+      readonly kind: 'transaction';
+      /** SAVEPOINT x, RELEASE SAVEPOINT x, ROLLBACK [WORK] TO [SAVEPOINT] x. */
+      readonly verb: 'savepoint' | 'release' | 'rollback-to';
+      readonly name: string;
+    };
+
+export type SessionStatement =
+  | { readonly kind: 'session'; readonly verb: 'use'; readonly schema: string }
+  | {
+      readonly kind: 'session';
+      readonly verb: 'set';
+      /**
+       * The session system variables assigned, lower case, in order (user variables are not
+       * listed; SET NAMES and SET CHARACTER SET list the character_set_* variables they change).
+       */
+      readonly variables: readonly string[];
+      /** The session's autocommit after the statement, when it sets autocommit. */
+      readonly autocommit?: boolean;
+      /** SET NAMES x / SET CHARACTER SET x: the character set named, lower case. */
+      readonly charset?: string;
+    }
+  | {
+      readonly kind: 'session';
+      /** SET [SESSION] TRANSACTION …, SET ROLE …, UNLOCK TABLES. */
+      readonly verb: 'set-transaction' | 'set-role' | 'unlock-tables';
+    };
+
+/** Not run: the client gets an ERR packet with these fields. */
+export interface RefusedStatement {
+  readonly kind: 'refused';
+  /** Which rule of `REFUSALS` refused it. */
+  readonly rule: RefusalId;
+  readonly errno: number;
+  readonly sqlState: string;
+  readonly message: string;
+}
+
+export type Classified =
+  | ReadStatement
+  | DmlStatement
+  | DdlStatement
+  | TransactionStatement
+  | SessionStatement
+  | RefusedStatement;
