@@ -4,7 +4,8 @@ import { localInfra } from './providers/local';
 import type { InfraProvider, StartedInfra, TestInfra } from './test-infra';
 
 const INFRA_ENV = 'KBINLOG_TEST_INFRA_JSON';
-const DEFAULT_MARIADB_COUNT = 3;
+// A source, two full replicas and three filtered ones (test/sql/random-workload).
+const DEFAULT_MARIADB_COUNT = 6;
 
 /**
  * Provides a real Kafka broker and MariaDB servers for a test run, in this order:
@@ -14,7 +15,8 @@ const DEFAULT_MARIADB_COUNT = 3;
  */
 export async function startTestInfra(env: NodeJS.ProcessEnv = process.env): Promise<StartedInfra> {
   const mariadbCount = Number(env['KBINLOG_TEST_MARIADB_COUNT'] ?? DEFAULT_MARIADB_COUNT);
-  const external = externalInfra(env, mariadbCount);
+  // Servers given from outside are taken as they are; a test that needs more says so.
+  const external = externalInfra(env, Number(env['KBINLOG_TEST_MARIADB_COUNT'] ?? 1));
   if (external) return external;
   const forced = env['KBINLOG_TEST_INFRA'];
   if (forced !== undefined && forced !== 'containers' && forced !== 'local') {

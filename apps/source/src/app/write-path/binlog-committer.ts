@@ -40,11 +40,19 @@ type Job =
   | ({ kind: 'executed-statement'; event: StatementEvent } & Settle);
 
 export interface CommitterOptions {
-  /** daemon_memcached_w_batch_size: up to this many queued writes share one binlog group. */
+  /**
+   * daemon_memcached_w_batch_size: up to this many queued writes share one binlog group. With 1,
+   * each write runs in its own transaction before it queues (see writeAlone); with more, the
+   * batch's writes run inside the queue, in one transaction, and so wait there for row locks an
+   * open SQL transaction holds (until innodb_lock_wait_timeout).
+   */
   readonly wBatchSize: number;
   /** Called when the outcome of a Kafka commit is unknown or the store lags the log: exit and recover. */
   readonly onFatal: (reason: string, error: unknown) => void;
 }
+
+const ER_LOCK_DEADLOCK = 1213;
+const DEADLOCK_RETRIES = 5;
 
 function nowUs(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
@@ -86,7 +94,57 @@ export class BinlogCommitter {
   }
 
   write<T>(write: RowWrite<T>): Promise<T> {
+    if (this.options.wBatchSize === 1) return this.writeAlone(write);
     return new Promise<T>((resolve, reject) => this.enqueue({ kind: 'rows', write, resolve: resolve as (value: unknown) => void, reject }));
+  }
+
+  /**
+   * One write in its own transaction, run before it queues for the log: it takes its row locks
+   * outside the queue, so it never waits inside it for a lock that a SQL transaction holds while
+   * that transaction's own commit waits behind it in the queue.
+   */
+  private async writeAlone<T>(write: RowWrite<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.writeOnce(write);
+      } catch (error) {
+        // InnoDB's advice for a deadlock victim: run the transaction again.
+        if (attempt >= DEADLOCK_RETRIES || (error as { errno?: number }).errno !== ER_LOCK_DEADLOCK) throw error;
+      }
+    }
+  }
+
+  private async writeOnce<T>(write: RowWrite<T>): Promise<T> {
+    if (this.refusal) throw new WriteRefusedError(this.refusal);
+    const runner = this.database.createQueryRunner();
+    try {
+      await runner.connect();
+      // READ COMMITTED: a locking read of a missing key takes no gap lock, so concurrent writes
+      // of different new keys do not deadlock on the gap between them (row events need no more).
+      await runner.startTransaction('READ COMMITTED');
+      let outcome: { readonly events: readonly RowEvent[]; readonly result: T };
+      try {
+        outcome = await write(runner.manager);
+      } catch (error) {
+        await runner.rollbackTransaction().catch(() => undefined);
+        throw error;
+      }
+      if (outcome.events.length === 0) {
+        await runner.commitTransaction();
+        return outcome.result;
+      }
+      await this.commitSession({
+        events: outcome.events,
+        writePosition: (position) => writeAppliedPosition(runner.manager, position),
+        commit: () => runner.commitTransaction(),
+        rollback: () => runner.rollbackTransaction(),
+      });
+      return outcome.result;
+    } finally {
+      // Refused before it reached the queue's own rollback: never pool a connection mid-transaction.
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+    }
   }
 
   /** flush_all: a statement that commits implicitly, so it is logged first and then run. */
