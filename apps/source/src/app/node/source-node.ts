@@ -12,6 +12,7 @@ import { SOURCE_CONFIG, type SourceConfig } from '../source-config';
 import { MIN_SERVER_VERSION, parseServerVersion } from '@kbinlog/sql-statement';
 import { BackendConnection } from '../sql/backend-connection';
 import { CaptureTriggers } from '../sql/capture-triggers';
+import { CLEAR_OWN_CAPTURE } from '../sql/row-capture';
 import { MysqlServer } from '../sql/mysql-server';
 import { SqlSession } from '../sql/sql-session';
 import { WriteGate } from '../sql/write-gate';
@@ -116,6 +117,8 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       channel.position,
       {
         wBatchSize: config.wBatchSize,
+        // On MariaDB the SQL front door's triggers capture memcached writes too; they log their own.
+        ...(this.database.store === 'mariadb' ? { clearOwnCapture: CLEAR_OWN_CAPTURE } : {}),
         onFatal: (reason, error) => {
           // The store and the log may disagree: restart, and catching up at start reconciles them.
           this.logger.fatal({ event: 'source.fatal', reason, error: String(error) }, 'stopping: the store must be reconciled with the binlog');

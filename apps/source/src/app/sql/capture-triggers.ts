@@ -1,6 +1,6 @@
 import { MARIADB_DIALECT } from '@kbinlog/node-store';
 import type { BackendConnection } from './backend-connection';
-import { CAPTURE_TABLE_DDL, type CapturedColumn, captureTriggers, triggerName, UNCAPTURED_SCHEMAS, uncapturableReason } from './row-capture';
+import { CAPTURE_TABLE, CAPTURE_TABLE_DDL, type CapturedColumn, captureTriggers, triggerName, UNCAPTURED_SCHEMAS, uncapturableReason } from './row-capture';
 
 const quote = MARIADB_DIALECT.quoteIdentifier;
 const inList = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
@@ -13,9 +13,11 @@ const inList = (values: readonly string[]) => values.map((value) => `'${value}'`
 export class CaptureTriggers {
   private readonly refusals = new Map<string, string>();
 
-  /** Creates kbinlog.row_capture and triggers on every table; returns how many tables. */
+  /** Creates kbinlog.row_capture, empties it, and sets triggers on every table; returns how many tables. */
   async installAll(backend: BackendConnection): Promise<{ tables: number; uncapturable: number }> {
     await backend.query(CAPTURE_TABLE_DDL);
+    // What writers left before this start (the catch-up applier, a crash): no session reads it.
+    await backend.query(`DELETE FROM ${CAPTURE_TABLE}`);
     const tables = await backend.rows<{ TABLE_SCHEMA: string; TABLE_NAME: string }>(
       `SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES
         WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN (${inList(UNCAPTURED_SCHEMAS)}) ORDER BY 1, 2`,

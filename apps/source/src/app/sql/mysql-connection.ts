@@ -76,7 +76,8 @@ export class MysqlConnection {
   private session: SqlSession | undefined;
   private readonly prepared = new Map<number, Prepared>();
   private nextStatementId = 1;
-  private readonly packets: Packet[] = [];
+  /** Packets read and not yet handled, in order; a framing failure ends the queue. */
+  private readonly packets: (Packet | { readonly failure: unknown })[] = [];
   private working = false;
 
   constructor(
@@ -111,12 +112,10 @@ export class MysqlConnection {
     try {
       for (let packet = this.reader.next(); packet; packet = this.reader.next()) this.packets.push(packet);
     } catch (error) {
-      // Framing is lost: answer once and hang up, as the server does.
-      this.send([errorPayload(error)], 0);
-      this.socket.end();
-      this.state = 'closed';
-      this.session?.close();
-      return;
+      // Framing is lost. Commands sent before the bad packet still run first, as MySQL reads one
+      // packet at a time; then the error is answered and the connection ends.
+      this.packets.push({ failure: error });
+      this.socket.removeAllListeners('data');
     }
     void this.work();
   }
@@ -128,6 +127,13 @@ export class MysqlConnection {
     this.socket.pause();
     try {
       for (let packet = this.packets.shift(); packet && this.state !== 'closed'; packet = this.packets.shift()) {
+        if ('failure' in packet) {
+          this.send([errorPayload(packet.failure)], 0);
+          this.socket.end();
+          this.state = 'closed';
+          this.session?.close();
+          return;
+        }
         await this.handle(packet);
       }
     } catch (error) {

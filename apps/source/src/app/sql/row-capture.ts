@@ -11,11 +11,15 @@ import { createHash } from 'node:crypto';
  * rows belong to the session's transaction: a ROLLBACK, a ROLLBACK TO SAVEPOINT, a failed
  * statement or a dropped connection takes them away with the rows they describe.
  *
- * Triggers record only for sessions that set @kbinlog_capture = 1 (the SQL front door's); the
- * memcached path and the appliers write their own row events.
+ * Triggers record every change, whoever makes it: no session state can switch them off, so no
+ * client can write a row the log misses. kbinlog's own writers (memcached writes, the catch-up
+ * applier) log their own row events and delete what their connection captured (see
+ * CLEAR_OWN_CAPTURE) before they commit.
  */
 export const CAPTURE_TABLE = '`kbinlog`.`row_capture`';
-export const CAPTURE_VARIABLE = 'kbinlog_capture';
+
+/** Run by a writer that logs its own row events, inside its transaction, before it commits. */
+export const CLEAR_OWN_CAPTURE = `DELETE FROM ${CAPTURE_TABLE} WHERE connection_id = CONNECTION_ID()`;
 
 export const CAPTURE_TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${CAPTURE_TABLE} (
   connection_id BIGINT UNSIGNED NOT NULL,
@@ -72,8 +76,8 @@ export function captureTriggers(schema: string, table: string, columns: readonly
   return (['insert', 'update', 'delete'] as const).map(
     (change) =>
       `CREATE OR REPLACE TRIGGER ${quote(schema)}.${quote(triggerName(change, table))} AFTER ${change.toUpperCase()} ON ${target} FOR EACH ROW ` +
-      `IF @${CAPTURE_VARIABLE} = 1 THEN INSERT INTO ${CAPTURE_TABLE} (connection_id, schema_name, table_name, change_type, before_image, after_image) ` +
-      `VALUES (CONNECTION_ID(), ${literal(schema)}, ${literal(table)}, '${change}', ${images[change].before}, ${images[change].after}); END IF`,
+      `INSERT INTO ${CAPTURE_TABLE} (connection_id, schema_name, table_name, change_type, before_image, after_image) ` +
+      `VALUES (CONNECTION_ID(), ${literal(schema)}, ${literal(table)}, '${change}', ${images[change].before}, ${images[change].after})`,
   );
 }
 

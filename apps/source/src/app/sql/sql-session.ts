@@ -6,7 +6,7 @@ import type { BinlogCommitter } from '../write-path/binlog-committer';
 import { WriteRefusedError } from '../write-path/binlog-committer';
 import { BackendConnection, DatabaseError, type StatementResult } from './backend-connection';
 import type { CaptureTriggers } from './capture-triggers';
-import { CAPTURE_TABLE, CAPTURE_VARIABLE, type CaptureRow, rowEventsOf } from './row-capture';
+import { CAPTURE_TABLE, type CaptureRow, rowEventsOf } from './row-capture';
 import type { WriteGate } from './write-gate';
 
 /** What every SQL session of the source shares. */
@@ -26,10 +26,16 @@ const PROTECTED_SCHEMA = 'kbinlog';
 const RESHAPING_DDL = new Set(['CREATE TABLE', 'ALTER TABLE', 'RENAME TABLE']);
 
 const refuse = (errno: number, sqlState: string, message: string) => new DatabaseError(errno, sqlState, message);
+const TIME_ZONE_REFUSED = refuse(1235, '42000', "kbinlog does not support SET time_zone: TIMESTAMP values are captured in the source database's time zone");
 
-/** Removes strings, quoted names and comments, so keyword checks see only the statement's words. */
-function bareWords(sql: string): string {
-  return sql.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`(?:[^`]|``)*`|\/\*[\s\S]*?\*\/|#[^\n]*|--\s[^\n]*/g, ' ');
+/**
+ * The words the server runs: strings, quoted names and comments removed, but the content of
+ * executable comments (`/*! … *\/`, `/*M! … *\/`) kept, since MariaDB runs it.
+ */
+export function executableWords(sql: string): string {
+  return sql.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`(?:[^`]|``)*`|\/\*(M?!\d*)?([\s\S]*?)\*\/|#[^\n]*|--\s[^\n]*/g, (_match, executable: string | undefined, body: string | undefined) =>
+    executable !== undefined ? ` ${body ?? ''} ` : ' ',
+  );
 }
 
 /**
@@ -63,7 +69,6 @@ export class SqlSession {
     const backend = await BackendConnection.open(context.databaseUrl);
     const session = new SqlSession(context, backend);
     try {
-      await backend.query(`SET @${CAPTURE_VARIABLE} = 1`);
       if (schema) await session.useSchema(schema);
     } catch (error) {
       backend.close();
@@ -89,10 +94,9 @@ export class SqlSession {
   /** Runs one statement (already split from a multi-statement text). */
   async run(sql: string): Promise<StatementResult> {
     if (this.backend.isClosed) throw refuse(2013, 'HY000', 'Lost connection to the source database during query');
-    if (sql.toLowerCase().includes(CAPTURE_VARIABLE)) {
-      throw refuse(1227, '42000', `Access denied; @${CAPTURE_VARIABLE} belongs to kbinlog's change capture`);
-    }
     const statement = classifyStatement(sql, this.text);
+    // SET STATEMENT … FOR classifies as its inner statement; its variables still apply to it.
+    if (/^\s*SET\s+STATEMENT\b[\s\S]*\btime_zone\b[\s\S]*\bFOR\b/i.test(executableWords(sql))) throw TIME_ZONE_REFUSED;
     switch (statement.kind) {
       case 'refused':
         throw refuse(statement.errno, statement.sqlState, statement.message);
@@ -129,9 +133,7 @@ export class SqlSession {
       return result;
     }
     if (statement.verb === 'set') {
-      if (statement.variables.includes('time_zone')) {
-        throw refuse(1235, '42000', "kbinlog does not support SET time_zone: TIMESTAMP values are captured in the source database's time zone");
-      }
+      if (statement.variables.includes('time_zone')) throw TIME_ZONE_REFUSED;
       // autocommit = 1 commits an open transaction (MySQL does): log it first.
       if (statement.autocommit === true && this.inTransaction) await this.commitOpenTransaction();
       const result = await this.backend.query(sql);
@@ -206,7 +208,7 @@ export class SqlSession {
   private async runDdl(sql: string, statement: Extract<Classified, { kind: 'ddl' }>): Promise<StatementResult> {
     const tables = this.resolveTables(statement.tables);
     this.checkWritable(tables, statement.schema ? [statement.schema] : []);
-    if (/\bON\s+(DELETE|UPDATE)\s+(CASCADE|SET\s+NULL|SET\s+DEFAULT)\b/i.test(bareWords(sql))) {
+    if (/\bON\s+(DELETE|UPDATE)\s+(CASCADE|SET\s+NULL|SET\s+DEFAULT)\b/i.test(executableWords(sql))) {
       throw refuse(1235, '42000', 'kbinlog does not support foreign keys with cascading actions: the rows they change are not captured. Use ON DELETE/UPDATE RESTRICT or NO ACTION.');
     }
     // DDL commits an open transaction first (MySQL does).

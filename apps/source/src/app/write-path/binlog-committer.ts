@@ -47,6 +47,11 @@ export interface CommitterOptions {
    * open SQL transaction holds (until innodb_lock_wait_timeout).
    */
   readonly wBatchSize: number;
+  /**
+   * SQL that deletes what the connection's writes left in the change capture (the SQL front
+   * door's triggers record every change); run before each commit. None without a front door.
+   */
+  readonly clearOwnCapture?: string;
   /** Called when the outcome of a Kafka commit is unknown or the store lags the log: exit and recover. */
   readonly onFatal: (reason: string, error: unknown) => void;
 }
@@ -129,6 +134,7 @@ export class BinlogCommitter {
         await runner.rollbackTransaction().catch(() => undefined);
         throw error;
       }
+      if (this.options.clearOwnCapture) await runner.query(this.options.clearOwnCapture);
       if (outcome.events.length === 0) {
         await runner.commitTransaction();
         return outcome.result;
@@ -257,6 +263,7 @@ export class BinlogCommitter {
           outcomes.push({ ok: false, error });
         }
       }
+      if (this.options.clearOwnCapture) await runner.query(this.options.clearOwnCapture);
       if (events.length > 0) {
         const group = this.nextGroup(events);
         transaction = await this.writer.begin();
