@@ -34,9 +34,9 @@ interface SourceStatus {
 }
 
 /** Runs the mariadb client as a user would, the script on stdin. */
-function mariadbCli(port: number, script: string, database?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function mariadbCli(port: number, script: string, database?: string, account = ['kbinlog', 'kbinlog']): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const args = ['-h127.0.0.1', `-P${port}`, '-ukbinlog', '-pkbinlog', '--batch', ...(database ? [database] : [])];
+    const args = ['-h127.0.0.1', `-P${port}`, `-u${account[0]}`, `-p${account[1]}`, '--batch', ...(database ? [database] : [])];
     const child = execFile('mariadb', args, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }));
     child.stdin?.end(script);
   });
@@ -65,7 +65,7 @@ describe('SQL clients through the source', () => {
       await resetNodeDatabases(server);
       for (const schema of SCHEMAS) await queryRows(server, `DROP DATABASE IF EXISTS \`${schema}\``);
     }
-    source = await startService('source', [...nodeFlags(infra, { cluster, server: sourceServer, nodeName: 'source', serverId: 1 }), '--memcached-port', '0', '--mysql-port', '0']);
+    source = await startService('source', [...nodeFlags(infra, { cluster, server: sourceServer, nodeName: 'source', serverId: 1 }), '--memcached-port', '0', '--mysql-port', '0', '--sql-users', 'kbinlog:kbinlog,sha2user:sha2secret:caching_sha2_password']);
     for (const [index, server] of replicaServers.entries()) {
       replicas.push(await startService('replica', nodeFlags(infra, { cluster, server, nodeName: `replica-${index + 1}`, serverId: index + 2 })));
     }
@@ -84,6 +84,23 @@ describe('SQL clients through the source', () => {
       for (const server of replicaServers) expect({ schema, tables: await dumpSchema(server, schema) }).toEqual({ schema, tables: expected });
     }
   }
+
+  it('authenticates with mysql_native_password and caching_sha2_password, from mysql2 and the mariadb client', async () => {
+    for (const [user, password] of [['kbinlog', 'kbinlog'], ['sha2user', 'sha2secret']]) {
+      const connection = await createConnection({ host: '127.0.0.1', port: status.Mysql_Port, user, password });
+      try {
+        const [rows] = await connection.query('SELECT 1 AS one');
+        expect(rows).toEqual([{ one: 1 }]);
+      } finally {
+        await connection.end();
+      }
+      expect(await mariadbCli(status.Mysql_Port, 'SELECT 2 AS two;', undefined, [user, password])).toEqual({ code: 0, stdout: 'two\n2\n', stderr: '' });
+    }
+    await expect(createConnection({ host: '127.0.0.1', port: status.Mysql_Port, user: 'sha2user', password: 'wrong' })).rejects.toMatchObject({
+      errno: 1045,
+      message: "Access denied for user 'sha2user'@'127.0.0.1' (using password: YES)",
+    });
+  });
 
   it('the mariadb client runs DDL, every DML form and transactions', async () => {
     const script = `
@@ -111,12 +128,27 @@ describe('SQL clients through the source', () => {
       CREATE INDEX by_price ON items (price);
       RENAME TABLE archive TO archived;
       INSERT INTO archived (name, price) VALUES ('cherry', 3.00);
+      DROP INDEX by_price ON items;
+      CREATE TABLE junk (id INT PRIMARY KEY);
+      INSERT INTO junk VALUES (1), (2);
+      TRUNCATE TABLE junk;
+      INSERT INTO junk VALUES (3);
+      CREATE TABLE doomed (id INT PRIMARY KEY);
+      DROP TABLE doomed;
+      CREATE DATABASE doomed_db;
+      CREATE TABLE doomed_db.t (id INT PRIMARY KEY);
+      DROP DATABASE doomed_db;
       SELECT name, price, stock, color FROM items ORDER BY id;
     `;
     const result = await mariadbCli(status.Mysql_Port, script);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     expect(result.stdout).toBe('name\tprice\tstock\tcolor\napple\t0.55\t7\tred\npear\t0.75\t4\tgreen\nplum\t1.20\t7\tgreen\n');
-    expect(Object.keys(await dumpSchema(sourceServer, 'shop'))).toEqual(['archived', 'items', 'orders']);
+    expect(Object.keys(await dumpSchema(sourceServer, 'shop'))).toEqual(['archived', 'items', 'junk', 'orders']);
+    for (const server of replicaServers) await waitUntilReplicated(source, replicas[replicaServers.indexOf(server)]);
+    for (const server of [sourceServer, ...replicaServers]) {
+      expect(await queryRows(server, "SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'doomed_db'")).toEqual([{ n: '0' }]);
+      expect(await queryRows(server, "SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'shop' AND INDEX_NAME = 'by_price'")).toEqual([{ n: '0' }]);
+    }
     await expectReplicasEqualSource();
   });
 
