@@ -1,6 +1,6 @@
 import { type BinlogGroup, formatGtid, type RowEvent, type StatementEvent } from '@kbinlog/binlog';
 import type { BinlogTransaction, BinlogWriter } from '@kbinlog/binlog-kafka';
-import { type AppliedPosition, applyGroup, positionAfter, type TableCatalog, writeAppliedPosition } from '@kbinlog/node-store';
+import { type AppliedPosition, applyGroup, dialectOf, positionAfter, type TableCatalog, writeAppliedPosition } from '@kbinlog/node-store';
 import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { FaultInjection } from './fault-injection';
@@ -41,10 +41,11 @@ type Job =
 
 export interface CommitterOptions {
   /**
-   * daemon_memcached_w_batch_size: up to this many queued writes share one binlog group. With 1,
-   * each write runs in its own transaction before it queues (see writeAlone); with more, the
-   * batch's writes run inside the queue, in one transaction, and so wait there for row locks an
-   * open SQL transaction holds (until innodb_lock_wait_timeout).
+   * daemon_memcached_w_batch_size: up to this many queued writes share one binlog group. With 1
+   * on MariaDB, each write runs in its own transaction before it queues (see writeAlone); with
+   * more, or on SQLite (one writer connection), the batch's writes run inside the queue, in one
+   * transaction, and so wait there for row locks an open SQL transaction holds (until
+   * innodb_lock_wait_timeout; SQLite has no SQL front door).
    */
   readonly wBatchSize: number;
   /**
@@ -99,7 +100,8 @@ export class BinlogCommitter {
   }
 
   write<T>(write: RowWrite<T>): Promise<T> {
-    if (this.options.wBatchSize === 1) return this.writeAlone(write);
+    // SQLite has one writer connection: its writes take turns inside the queue.
+    if (this.options.wBatchSize === 1 && dialectOf(this.database).store === 'mariadb') return this.writeAlone(write);
     return new Promise<T>((resolve, reject) => this.enqueue({ kind: 'rows', write, resolve: resolve as (value: unknown) => void, reject }));
   }
 
