@@ -12,9 +12,10 @@ import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 
 const execFileAsync = promisify(execFile);
-// Below Linux's ephemeral range (32768+), where an outgoing connection could hold the port.
-const PORTS = { kafka: 25092, mariadb: 25316, http: 25080, memcached: 25211, mysql: 25307 };
-const SQLITE_PORTS = { kafka: 25192, http: 25180, memcached: 25212 };
+// Below Linux's ephemeral range (32768+), where an outgoing connection could hold the port; Kafka
+// also takes port + 1000 for its controller.
+const PORTS = { kafka: 21092, mariadb: 25316, http: 25080, memcached: 25211, mysql: 25307 };
+const SQLITE_PORTS = { kafka: 21192, http: 25180, memcached: 25212 };
 
 interface NodeState {
   name: string;
