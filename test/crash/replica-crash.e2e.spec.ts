@@ -18,6 +18,9 @@ import {
   waitFor,
 } from '@kbinlog/testing';
 
+// 10,000 durable writes: about a minute on 2 cores, more when the machine is shared.
+jest.setTimeout(180_000);
+
 const infra = testInfra();
 const [sourceServer, replicaServer] = infra.mariadb;
 const cluster = uniqueClusterName('rcrash');
