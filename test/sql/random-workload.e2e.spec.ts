@@ -23,7 +23,8 @@ import {
 } from '@kbinlog/testing';
 import { type Connection, createConnection } from 'mysql2/promise';
 
-jest.setTimeout(240_000);
+// About two minutes on 2 cores; more when the machine is shared.
+jest.setTimeout(480_000);
 
 const STATEMENTS = 10_000;
 const SQL_CLIENTS = 4;
