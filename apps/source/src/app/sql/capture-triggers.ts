@@ -15,6 +15,11 @@ export class CaptureTriggers {
 
   /** Creates kbinlog.row_capture, empties it, and sets triggers on every table; returns how many tables. */
   async installAll(backend: BackendConnection): Promise<{ tables: number; uncapturable: number }> {
+    // Made by an earlier version with an AUTO_INCREMENT seq: remade (it holds nothing between starts).
+    const [shape] = await backend.rows<{ extra: string | null }>(
+      "SELECT EXTRA AS extra FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'kbinlog' AND TABLE_NAME = 'row_capture' AND COLUMN_NAME = 'seq'",
+    );
+    if (shape?.extra?.includes('auto_increment')) await backend.query(`DROP TABLE ${CAPTURE_TABLE}`);
     await backend.query(CAPTURE_TABLE_DDL);
     // What writers left before this start (the catch-up applier, a crash): no session reads it.
     await backend.query(`DELETE FROM ${CAPTURE_TABLE}`);

@@ -21,16 +21,21 @@ export const CAPTURE_TABLE = '`kbinlog`.`row_capture`';
 /** Run by a writer that logs its own row events, inside its transaction, before it commits. */
 export const CLEAR_OWN_CAPTURE = `DELETE FROM ${CAPTURE_TABLE} WHERE connection_id = CONNECTION_ID()`;
 
+/**
+ * No AUTO_INCREMENT: a trigger firing inside a bulk insert (INSERT … SELECT holds its table's
+ * AUTO-INC lock) that also needed this table's AUTO-INC lock could fail with error 1467. Rows
+ * are ordered by UUID_SHORT() instead: a server-wide counter that only grows, takes no lock,
+ * and no session setting can change.
+ */
 export const CAPTURE_TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${CAPTURE_TABLE} (
   connection_id BIGINT UNSIGNED NOT NULL,
-  seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  seq BIGINT UNSIGNED NOT NULL,
   schema_name VARCHAR(64) NOT NULL,
   table_name VARCHAR(64) NOT NULL,
   change_type ENUM('insert', 'update', 'delete') NOT NULL,
   before_image LONGTEXT NULL,
   after_image LONGTEXT NULL,
-  PRIMARY KEY (connection_id, seq),
-  KEY (seq)
+  PRIMARY KEY (connection_id, seq)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`;
 
 /** Schemas whose tables are never captured: the server's own and kbinlog's. */
@@ -76,8 +81,8 @@ export function captureTriggers(schema: string, table: string, columns: readonly
   return (['insert', 'update', 'delete'] as const).map(
     (change) =>
       `CREATE OR REPLACE TRIGGER ${quote(schema)}.${quote(triggerName(change, table))} AFTER ${change.toUpperCase()} ON ${target} FOR EACH ROW ` +
-      `INSERT INTO ${CAPTURE_TABLE} (connection_id, schema_name, table_name, change_type, before_image, after_image) ` +
-      `VALUES (CONNECTION_ID(), ${literal(schema)}, ${literal(table)}, '${change}', ${images[change].before}, ${images[change].after})`,
+      `INSERT INTO ${CAPTURE_TABLE} (connection_id, seq, schema_name, table_name, change_type, before_image, after_image) ` +
+      `VALUES (CONNECTION_ID(), UUID_SHORT(), ${literal(schema)}, ${literal(table)}, '${change}', ${images[change].before}, ${images[change].after})`,
   );
 }
 
