@@ -9,6 +9,7 @@
  * KBINLOG_WORKLOAD_SEED replays a run; the seed is printed either way.
  */
 import {
+  dumpSchema,
   getJson,
   type MariaDbServer,
   MemcachedTestClient,
@@ -184,19 +185,6 @@ async function memcachedClient(port: number, rand: () => number, tally: Tally): 
   } finally {
     client.close();
   }
-}
-
-/** Every table of `schema` with its columns and rows, ordered by every column. */
-async function dumpSchema(server: MariaDbServer, schema: string): Promise<Record<string, unknown>> {
-  const tables = await queryRows(server, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1", [schema]);
-  const dump: Record<string, unknown> = {};
-  for (const { TABLE_NAME } of tables) {
-    const table = String(TABLE_NAME);
-    const columns = await queryRows(server, 'SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [schema, table]);
-    const order = columns.map((_, index) => index + 1).join(', ');
-    dump[table] = { columns, rows: await queryRows(server, `SELECT * FROM \`${schema}\`.\`${table}\` ORDER BY ${order}`) };
-  }
-  return dump;
 }
 
 describe('a seeded random SQL and memcached workload', () => {

@@ -5,9 +5,9 @@
  * source's, column types included. memcached and SQL meet on test.demo_test.
  */
 import {
+  dumpSchema,
   getJson,
   MemcachedTestClient,
-  type MariaDbServer,
   nodeFlags,
   queryRows,
   resetNodeDatabases,
@@ -40,19 +40,6 @@ function mariadbCli(port: number, script: string, database?: string, account = [
     const child = execFile('mariadb', args, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }));
     child.stdin?.end(script);
   });
-}
-
-/** Every table of `schema` with its columns and rows, as SELECT prints them. */
-async function dumpSchema(server: MariaDbServer, schema: string): Promise<Record<string, unknown>> {
-  const tables = await queryRows(server, 'SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1', [schema]);
-  const dump: Record<string, unknown> = {};
-  for (const { TABLE_NAME } of tables) {
-    const name = String(TABLE_NAME);
-    const columns = await queryRows(server, 'SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [schema, name]);
-    const rows = await queryRows(server, `SELECT * FROM \`${schema}\`.\`${name}\` ORDER BY 1`);
-    dump[name] = { columns, rows };
-  }
-  return dump;
 }
 
 describe('SQL clients through the source', () => {

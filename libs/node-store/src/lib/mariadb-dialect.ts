@@ -1,6 +1,5 @@
 import type { ColumnMetadata, StatisticsRow } from '@kbinlog/innodb-memcache';
-import type { EntityManager } from 'typeorm';
-import type { MysqlError, SqlDialect, UniqueIndexColumn } from './sql-dialect';
+import type { MysqlError, SqlDialect } from './sql-dialect';
 
 function quoteIdentifier(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
@@ -35,19 +34,6 @@ export const MARIADB_DIALECT: SqlDialect = {
   deleteOne: (table, where) => `DELETE FROM ${table} WHERE ${where} LIMIT 1`,
 
   statementEvent: (schema, sql) => (schema ? [`USE ${quoteIdentifier(schema)}`, sql] : [sql]),
-
-  async uniqueIndexes(manager: EntityManager, schema: string, table: string): Promise<readonly UniqueIndexColumn[]> {
-    const rows = (await manager.query(
-      `SELECT s.INDEX_NAME AS index_name, s.COLUMN_NAME AS column_name, c.IS_NULLABLE AS nullable
-         FROM information_schema.STATISTICS s
-         JOIN information_schema.COLUMNS c
-           ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
-        WHERE s.TABLE_SCHEMA = ? AND s.TABLE_NAME = ? AND s.NON_UNIQUE = '0'
-        ORDER BY s.INDEX_NAME = 'PRIMARY' DESC, s.INDEX_NAME, s.SEQ_IN_INDEX`,
-      [schema, table],
-    )) as { index_name: string; column_name: string; nullable: string }[];
-    return rows.map((row) => ({ index_name: row.index_name, column_name: row.column_name, nullable: row.nullable === 'YES' }));
-  },
 
   async tableMetadata(manager, schema, table) {
     const columns = (await manager.query(

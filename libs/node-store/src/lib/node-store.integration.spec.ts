@@ -13,6 +13,25 @@ import { ApplyError } from './row-applier';
 import { queryRows, type StoreKind } from './sql-dialect';
 import { TableCatalog } from './table-catalog';
 
+/** A node database of each kind with nothing of kbinlog's in it: the run's first MariaDB reset, or a new SQLite file. */
+async function openFreshStore(store: StoreKind): Promise<{ opened: NodeDatabase; close(): Promise<void> }> {
+  if (store === 'mariadb') {
+    const server = testInfra().mariadb[0];
+    await resetNodeDatabases(server);
+    const opened = await openNodeDatabase(mariadbUrl(server));
+    return { opened, close: () => opened.close() };
+  }
+  const directory = mkdtempSync(join(tmpdir(), 'kbinlog-node-store-'));
+  const opened = await openNodeDatabase(`sqlite://${join(directory, 'node.db')}`);
+  return {
+    opened,
+    close: async () => {
+      await opened.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
 const UUID = '3e11fa47-71ca-11e1-9e33-c80aa9429562';
 const TOPIC = binlogTopic('nodestore');
 
@@ -37,28 +56,21 @@ const TABLES: Record<StoreKind, readonly string[]> = {
 const MAX_CAS: Record<StoreKind, string> = { mariadb: '18446744073709551615', sqlite: '9223372036854775807' };
 
 describe.each<StoreKind>(['mariadb', 'sqlite'])('node-store on a real %s', (store) => {
+  let fresh: Awaited<ReturnType<typeof openFreshStore>>;
   let opened: NodeDatabase;
   let database: DataSource;
-  let directory: string | undefined;
   const catalog = new TableCatalog();
 
   beforeAll(async () => {
-    if (store === 'mariadb') {
-      const server = testInfra().mariadb[0];
-      await resetNodeDatabases(server);
-      opened = await openNodeDatabase(mariadbUrl(server));
-    } else {
-      directory = mkdtempSync(join(tmpdir(), 'kbinlog-node-store-'));
-      opened = await openNodeDatabase(`sqlite://${join(directory, 'node.db')}`);
-    }
+    fresh = await openFreshStore(store);
+    opened = fresh.opened;
     database = opened.writer;
     await ensureNodeSchema(database);
     for (const statement of TABLES[store]) await database.query(statement);
   });
 
   afterAll(async () => {
-    await opened?.close();
-    if (directory) rmSync(directory, { recursive: true, force: true });
+    await fresh?.close();
   });
 
   async function rows(table = 'demo_test') {
@@ -181,23 +193,16 @@ describe.each<StoreKind>(['mariadb', 'sqlite'])('node-store on a real %s', (stor
 });
 
 describe.each<StoreKind>(['mariadb', 'sqlite'])('innodb_memcache bootstrap on a real %s', (store) => {
+  let fresh: Awaited<ReturnType<typeof openFreshStore>>;
   let opened: NodeDatabase;
-  let directory: string | undefined;
 
   beforeAll(async () => {
-    if (store === 'mariadb') {
-      const server = testInfra().mariadb[0];
-      await resetNodeDatabases(server);
-      opened = await openNodeDatabase(mariadbUrl(server));
-    } else {
-      directory = mkdtempSync(join(tmpdir(), 'kbinlog-bootstrap-'));
-      opened = await openNodeDatabase(`sqlite://${join(directory, 'node.db')}`);
-    }
+    fresh = await openFreshStore(store);
+    opened = fresh.opened;
   });
 
   afterAll(async () => {
-    await opened?.close();
-    if (directory) rmSync(directory, { recursive: true, force: true });
+    await fresh?.close();
   });
 
   it('creates the tables and seeds the demo row once, in MySQL text form', async () => {

@@ -35,20 +35,12 @@ export interface SqlDialect {
   deleteOne(table: string, where: string): string;
   /** The statements that run a logged statement event here, in order. */
   statementEvent(schema: string | undefined, sql: string): readonly string[];
-  /** The table's unique indexes as information_schema.STATISTICS rows, with each column's nullability. */
-  uniqueIndexes(manager: EntityManager, schema: string, table: string): Promise<readonly UniqueIndexColumn[]>;
   /** information_schema.COLUMNS and STATISTICS for a table, or null when it does not exist. */
   tableMetadata(manager: EntityManager, schema: string, table: string): Promise<{ columns: ColumnMetadata[]; statistics: StatisticsRow[] } | null>;
   /** The store's error in MySQL's terms (errno and message), when it has one. */
   mysqlError(error: unknown, context: { table?: string; key?: readonly string[]; image?: TextRow }): MysqlError | undefined;
   /** MySQL enforces declared lengths and integer ranges; a store that does not (SQLite) has them checked before writing. */
   readonly needsLimitChecks: boolean;
-}
-
-export interface UniqueIndexColumn {
-  readonly index_name: string;
-  readonly column_name: string;
-  readonly nullable: boolean;
 }
 
 /** The dialect of the store behind a manager or data source. */

@@ -1,6 +1,6 @@
 import type { ColumnMetadata, StatisticsRow } from '@kbinlog/innodb-memcache';
 import type { EntityManager } from 'typeorm';
-import type { MysqlError, SqlDialect, TextRow, UniqueIndexColumn } from './sql-dialect';
+import type { MysqlError, SqlDialect, TextRow } from './sql-dialect';
 
 /**
  * SQLite, the embedded store (`--store sqlite`): one file per node. SQLite has no schemas that
@@ -130,14 +130,6 @@ export const SQLITE_DIALECT: SqlDialect = {
     const schema = (match[1] ?? match[2]).replace(/``/g, '`');
     const table = (match[3] ?? match[4]).replace(/``/g, '`');
     return [`DELETE FROM ${quoteIdentifier(sqliteTableName(schema, table))}`];
-  },
-
-  async uniqueIndexes(manager, schema, table): Promise<readonly UniqueIndexColumn[]> {
-    const columns = await tableInfo(manager, sqliteTableName(schema, table));
-    const nullable = new Map(columns.map((column) => [column.name, column.notnull === '0' && column.pk === '0']));
-    return (await indexes(manager, sqliteTableName(schema, table), columns))
-      .filter((row) => Number(row.NON_UNIQUE) === 0 && row.COLUMN_NAME !== null)
-      .map((row) => ({ index_name: row.INDEX_NAME, column_name: row.COLUMN_NAME as string, nullable: nullable.get(row.COLUMN_NAME as string) ?? true }));
   },
 
   async tableMetadata(manager, schema, table) {

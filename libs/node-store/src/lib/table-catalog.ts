@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { indexesFromStatistics } from '@kbinlog/innodb-memcache';
 import { dialectOf } from './sql-dialect';
 
 /** What the applier needs to know about a table. */
@@ -23,22 +24,22 @@ export class TableCatalog {
     const cached = this.shapes.get(name);
     if (cached) return cached;
     const dialect = dialectOf(manager);
-    const byIndex = new Map<string, { columns: string[]; nullable: boolean }>();
-    for (const row of await dialect.uniqueIndexes(manager, schema, table)) {
-      const index = byIndex.get(row.index_name) ?? { columns: [], nullable: false };
-      index.columns.push(row.column_name);
-      index.nullable ||= row.nullable;
-      byIndex.set(row.index_name, index);
-    }
+    // One read of the table's metadata gives both its key and its limits.
+    const metadata = await dialect.tableMetadata(manager, schema, table);
+    const columns = metadata?.columns ?? [];
+    const notNull = new Set(columns.filter((column) => column.IS_NULLABLE === 'NO').map((column) => column.COLUMN_NAME));
+    const unique = indexesFromStatistics(metadata?.statistics ?? [])
+      .filter((index) => index.unique)
+      .sort((a, b) => Number(b.name === 'PRIMARY') - Number(a.name === 'PRIMARY') || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const lengthLimits = new Map<string, number>();
     const int64Columns = new Set<string>();
     if (dialect.needsLimitChecks) {
-      for (const column of (await dialect.tableMetadata(manager, schema, table))?.columns ?? []) {
+      for (const column of columns) {
         if (column.CHARACTER_MAXIMUM_LENGTH !== null) lengthLimits.set(column.COLUMN_NAME, Number(column.CHARACTER_MAXIMUM_LENGTH));
         if (/int$/.test(column.DATA_TYPE.toLowerCase())) int64Columns.add(column.COLUMN_NAME);
       }
     }
-    const shape = { key: [...byIndex.values()].find((index) => !index.nullable)?.columns ?? [], lengthLimits, int64Columns };
+    const shape = { key: unique.find((index) => index.columns.every((column) => notNull.has(column)))?.columns ?? [], lengthLimits, int64Columns };
     this.shapes.set(name, shape);
     return shape;
   }

@@ -64,3 +64,23 @@ export async function tableByKey(server: MariaDbServer, table = 'test.demo_test'
   const rows = await queryRows(server, `SELECT * FROM ${table}`);
   return new Map(rows.map((row) => [String(row[keyColumn]), row]));
 }
+
+/**
+ * Every base table of `schema` with its columns (name, type, nullability, key) and its rows in
+ * text form, ordered by every column: what "this replica equals the source" compares.
+ */
+export async function dumpSchema(server: MariaDbServer, schema: string): Promise<Record<string, unknown>> {
+  const tables = await queryRows(server, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1", [schema]);
+  const dump: Record<string, unknown> = {};
+  for (const { TABLE_NAME } of tables) {
+    const table = String(TABLE_NAME);
+    const columns = await queryRows(
+      server,
+      'SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+      [schema, table],
+    );
+    const order = columns.map((_, index) => index + 1).join(', ');
+    dump[table] = { columns, rows: await queryRows(server, `SELECT * FROM \`${schema}\`.\`${table}\` ORDER BY ${order}`) };
+  }
+  return dump;
+}

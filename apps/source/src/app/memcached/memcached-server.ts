@@ -1,5 +1,6 @@
 import { type Command, MemcachedParser, replyLine } from '@kbinlog/memcached-protocol';
 import { createServer, type Server, type Socket } from 'node:net';
+import { listen } from '../listen';
 
 /** Executes one command for one connection; returns the reply bytes (empty for noreply), or 'close'. */
 export interface CommandHandler {
@@ -35,14 +36,7 @@ export class MemcachedServer {
   }
 
   listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        const address = this.server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
-      });
-    });
+    return listen(this.server, port, host);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { listen } from '../listen';
 import { MysqlConnection, type MysqlConnectionOptions } from './mysql-connection';
 
 /** The source's MySQL-protocol listener: one MysqlConnection per client socket. */
@@ -12,18 +13,7 @@ export class MysqlServer {
   }
 
   listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        const address = this.server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
-      });
-    });
-  }
-
-  get size(): number {
-    return this.connections.size;
+    return listen(this.server, port, host);
   }
 
   async close(): Promise<void> {
