@@ -7,6 +7,12 @@ export interface ClusterNames {
   readonly writerTransactionalId: string;
   /** Consumer group that mirrors a replica's applied position, for Kafka's own lag tools. */
   replicaGroup(node: string): string;
+  /** Compacted topic holding the topology: node reports, the source assignment, the last recovery. */
+  readonly topologyTopic: string;
+  /** The leading coordinator's transactional.id: a new leader fences the old one's topology writes. */
+  readonly coordinatorTransactionalId: string;
+  /** Consumer group whose single-partition assignment elects the leading coordinator. */
+  readonly coordinatorGroup: string;
 }
 
 export function clusterNames(cluster: string): ClusterNames {
@@ -15,5 +21,8 @@ export function clusterNames(cluster: string): ClusterNames {
     topic: binlogTopic(cluster),
     writerTransactionalId: `kbinlog.${cluster}.writer`,
     replicaGroup: (node) => `kbinlog.${cluster}.replica.${node}`,
+    topologyTopic: `kbinlog.${cluster}.topology`,
+    coordinatorTransactionalId: `kbinlog.${cluster}.coordinator`,
+    coordinatorGroup: `kbinlog.${cluster}.coordinator`,
   };
 }
