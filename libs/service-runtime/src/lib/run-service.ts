@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { ConfigError, loadConfig } from './config/load-config';
 import { type OptionSpec, type OptionValues, serviceOptions } from './config/options';
+import { announceBoundHttp } from './http-endpoint';
 import { ServiceRuntimeModule } from './service-runtime.module';
 
 /** The workspace's version, found from source (tests) and from dist/ (built services) alike. */
@@ -104,5 +105,6 @@ export async function runService<S extends Record<string, OptionSpec<unknown>>>(
     process.exit(1);
   }
   const { port } = app.getHttpServer().address() as AddressInfo;
+  announceBoundHttp({ host: httpHost, port });
   logger.log({ event: 'http.listening', host: httpHost, port, version: KBINLOG_VERSION, msg: 'HTTP API listening' });
 }

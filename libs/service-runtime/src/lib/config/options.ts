@@ -92,6 +92,9 @@ export function nodeOptions(defaults: { nodeName: string; serverId: number }) {
     databaseUrl: { flag: 'database-url', env: 'KBINLOG_DATABASE_URL', description: "this node's own database, mysql://user:password@host:port/ or sqlite:///path/to/node.db", schema: nodeDatabaseUrlSchema },
     nodeName: { flag: 'node-name', env: 'KBINLOG_NODE_NAME', description: 'node name (consumer group kbinlog.<cluster>.replica.<name>)', schema: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected lowercase letters, digits and "-"'), default: defaults.nodeName },
     serverId: { flag: 'server-id', env: 'KBINLOG_SERVER_ID', description: 'server_id, unique in the cluster', schema: serverIdSchema, default: String(defaults.serverId) },
+    advertiseHost: { flag: 'advertise-host', env: 'KBINLOG_ADVERTISE_HOST', description: 'host others reach this node on, in its topology reports (default: the listening address)', schema: z.string(), default: '' },
+    podName: { flag: 'pod-name', env: 'KBINLOG_POD_NAME', description: "the node's Kubernetes pod (the coordinator labels the source's pod role=source); empty outside Kubernetes", schema: z.string(), default: '' },
+    topologyIntervalMs: { flag: 'topology-interval-ms', env: 'KBINLOG_TOPOLOGY_INTERVAL_MS', description: 'how often the node publishes its report to the topology topic', schema: positiveIntSchema(60_000), default: '1000' },
   } satisfies Record<string, OptionSpec<unknown>>;
 }
 
