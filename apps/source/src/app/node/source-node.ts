@@ -323,8 +323,10 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       }
       await steps.run('catch_up', async () => {
         if (channel.position.nextOffset < end) {
+          this.logger.log({ event: 'catch_up.started', from: channel.position.nextOffset.toString(), to: end.toString(), msg: 'applying the binlog the store lacks' });
           if (!channel.applierRunning || !channel.fetcherRunning) await channel.start();
           await channel.waitUntilApplied(end, CATCH_UP_TIMEOUT_MS);
+          this.logger.log({ event: 'catch_up.done', position: channel.position.nextOffset.toString(), msg: 'caught up' });
         }
         await channel.stop();
       }, { from: stored.nextOffset.toString(), to: end.toString() });
