@@ -6,3 +6,4 @@ export * from './lib/mariadb';
 export * from './lib/service-process';
 export * from './lib/memcached-client';
 export * from './lib/binlog-replay';
+export * from './lib/topology';

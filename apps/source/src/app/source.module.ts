@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { NodeController } from './http/node.controller';
 import { SourceNode } from './node/source-node';
 import { SOURCE_CONFIG, type SourceConfig } from './source-config';
 import { SourceStatusController } from './status/source-status.controller';
@@ -8,7 +9,7 @@ export class SourceModule {
   static forConfig(config: SourceConfig): DynamicModule {
     return {
       module: SourceModule,
-      controllers: [SourceStatusController],
+      controllers: [SourceStatusController, NodeController],
       providers: [{ provide: SOURCE_CONFIG, useValue: config }, SourceNode],
     };
   }
