@@ -57,10 +57,11 @@ describe.each(SERVICES)('the %s service', (name) => {
     expect(listening).toMatchObject({ service: name, level: 30 });
   });
 
-  it('answers an unknown path with 404 JSON', async () => {
+  it('answers an unknown path with 404 problem JSON', async () => {
     const response = await fetch(`${service.httpUrl}/no-such-path`);
     expect(response.status).toBe(404);
-    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await response.json()).toMatchObject({ type: 'urn:kbinlog:problem:not-found', title: 'Not found', status: 404, detail: expect.stringMatching(/no-such-path/) });
   });
 
   it('stops cleanly on SIGTERM', async () => {
