@@ -114,6 +114,14 @@ describe('node roles: replica, switchover, rejoin, fencing', () => {
     expect(await report(a)).toMatchObject({ node: 'node-a', role: 'source', writable: true });
     expect(await report(b)).toMatchObject({ node: 'node-b', role: 'replica', writable: false, ioRunning: true, sqlRunning: true });
     expect((await status(b)).Role).toBe('replica');
+    // The replica controls act on the channel of a node that applies the log, and refuse on the source.
+    expect(await getJson(`${b.httpUrl}/replica/status`)).toMatchObject({ node: 'node-b', Replica_IO_Running: 'Yes', Replica_SQL_Running: 'Yes' });
+    const onSource = await fetch(`${a.httpUrl}/replica/status`);
+    expect({ status: onSource.status, type: onSource.headers.get('content-type'), body: await onSource.json() }).toMatchObject({
+      status: 409,
+      type: expect.stringContaining('application/problem+json'),
+      body: { type: 'urn:kbinlog:problem:not-a-replica', detail: 'node-a is source: it runs no replication channel' },
+    });
 
     const toA = await memcached(a);
     clients.push(toA);

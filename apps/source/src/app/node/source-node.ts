@@ -1,5 +1,5 @@
 import { binlogCoordinates, formatCoordinates } from '@kbinlog/binlog';
-import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange } from '@kbinlog/binlog-kafka';
+import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange, type LogRange } from '@kbinlog/binlog-kafka';
 import {
   type AppliedPosition,
   bootstrapInnodbMemcache,
@@ -96,7 +96,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
   private serverUuid = '';
   /** The position loaded at start, until a channel or committer holds a newer one. */
   private storedPosition!: AppliedPosition;
-  private channel: ReplicationChannel | undefined;
+  private replication: ReplicationChannel | undefined;
   private writer: BinlogWriter | undefined;
   private committer: BinlogCommitter | undefined;
   /** The assignment generation this node is source under; undefined while no coordinator assigned it. */
@@ -126,6 +126,29 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
 
   get role(): NodeRole {
     return this.roles.role;
+  }
+
+  /** The replication channel while the node applies the log (replica role); undefined while it writes. */
+  get channel(): ReplicationChannel | undefined {
+    return this.replication;
+  }
+
+  get identity(): { readonly node: string; readonly server_id: number; readonly server_uuid: string } {
+    return { node: this.config.nodeName, server_id: this.config.serverId, server_uuid: this.serverUuid };
+  }
+
+  get cluster(): string {
+    return this.config.cluster;
+  }
+
+  /** True once shutdown began. */
+  get closing(): boolean {
+    return this.stopping;
+  }
+
+  /** Where the binlog starts and ends now. */
+  binlogBounds(): Promise<LogRange> {
+    return logRange(this.admin, clusterNames(this.config.cluster).topic);
   }
 
   async onModuleInit(): Promise<void> {
@@ -197,7 +220,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     await this.server?.close();
     await this.mysql?.close();
     await this.announcer?.stop().catch(() => undefined);
-    await this.channel?.stop().catch(() => undefined);
+    await this.replication?.stop().catch(() => undefined);
     await this.view?.stop().catch(() => undefined);
     await this.writer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
@@ -258,7 +281,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
 
   report(): NodeReport {
     const { config } = this;
-    const channel = this.channel?.status();
+    const channel = this.replication?.status();
     return nodeReportOf(
       {
         node: config.nodeName,
@@ -282,7 +305,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
   }
 
   private position(): AppliedPosition {
-    return this.committer?.position ?? this.channel?.position ?? this.storedPosition;
+    return this.committer?.position ?? this.replication?.position ?? this.storedPosition;
   }
 
   private coordinates(position: AppliedPosition): string {
@@ -309,8 +332,8 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       const writer = new BinlogWriter(this.kafka, names.topic, names.writerTransactionalId);
       this.writer = writer;
       await steps.run('fence', () => writer.connect());
-      const channel = this.channel ?? (await this.openChannel());
-      this.channel = channel;
+      const channel = this.replication ?? (await this.openChannel());
+      this.replication = channel;
       const { start, end } = await logRange(this.admin, names.topic);
       const stored = channel.position;
       // A position outside the log means the log lost what this store holds (a recreated topic)
@@ -331,7 +354,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
         await channel.stop();
       }, { from: stored.nextOffset.toString(), to: end.toString() });
       const position = channel.position;
-      this.channel = undefined;
+      this.replication = undefined;
       await steps.run('open_writes', async () => {
         if (this.database.store === 'mariadb') await this.prepareSqlWrites();
         this.engine = await this.memcachedEngine();
@@ -389,8 +412,8 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
         backend.close();
       }
     }
-    const channel = this.channel ?? (await this.openChannel());
-    this.channel = channel;
+    const channel = this.replication ?? (await this.openChannel());
+    this.replication = channel;
     await channel.start();
   }
 
