@@ -25,7 +25,7 @@ class FakeNodes implements NodeApi {
   promotions: { node: string; generation: number }[] = [];
   demotions: string[] = [];
   refusePromotion = new Set<string>();
-  constructor(private readonly clock: { now: number }, private readonly topology: FakeTopology) {}
+  constructor(private readonly clock: { now: number }) {}
   private nodeOf(url: string): string {
     return new URL(url).hostname.replace(/\.test$/, '');
   }
@@ -54,7 +54,7 @@ class FakeNodes implements NodeApi {
 function harness(options: Partial<CoordinatorOptions> = {}) {
   const clock = { now: NOW };
   const topology = new FakeTopology();
-  const nodes = new FakeNodes(clock, topology);
+  const nodes = new FakeNodes(clock);
   const writes: TopologyRecord[][] = [];
   const logs: Record<string, unknown>[] = [];
   const labels: { source: string | null; others: readonly string[] }[] = [];
