@@ -16,8 +16,9 @@ const execFileAsync = promisify(execFile);
 const SERVICES: ServiceName[] = ['source', 'replica', 'coordinator'];
 const infra = testInfra();
 const cluster = uniqueClusterName('health');
+const coordinatorFlags = ['--cluster', cluster, '--kafka-brokers', infra.kafka.brokers.join(',')];
 
-/** Source and replica are nodes: each needs Kafka and its own database. */
+/** Source and replica are nodes: each needs Kafka and its own database; the coordinator needs Kafka. */
 function flags(name: ServiceName): string[] {
   switch (name) {
     case 'source':
@@ -25,7 +26,7 @@ function flags(name: ServiceName): string[] {
     case 'replica':
       return nodeFlags(infra, { cluster, server: infra.mariadb[1], nodeName: 'replica-1', serverId: 2 });
     case 'coordinator':
-      return [];
+      return coordinatorFlags;
   }
 }
 
@@ -89,7 +90,7 @@ describe('the kbinlog command', () => {
   });
 
   it('reports a running service healthy and an unreachable one as a failure (exit 1)', async () => {
-    const service = await startService('coordinator');
+    const service = await startService('coordinator', coordinatorFlags);
     try {
       const ok = await execFileAsync(process.execPath, [appEntryPoint('cli'), 'health', service.httpUrl]);
       expect(ok.stdout).toMatch(/^ok\s+http:\/\/127\.0\.0\.1:\d+\s+coordinator /);
