@@ -9,7 +9,7 @@ const TOPOLOGY = {
   nodes: [{ ...NODE, node: 'node-1', role: 'source', serverId: 1, appliedAgeMs: null, promotionRule: 'prefer' }, NODE],
 };
 const RECOVERY = { kind: 'recovery', id: 'switchover-1', type: 'switchover', from: 'node-1', to: 'node-2', state: 'done', startedAtMs: 1, endedAtMs: 2, acknowledged: false, detail: '' };
-const NOT_LEADER = { status: 503, type: 'application/problem+json', body: { type: 'urn:kbinlog:coordinator:not-leader', title: 'Not the leader', status: 503, detail: 'c-2 is not the leader' } };
+const NOT_LEADER = { status: 503, type: 'application/problem+json', body: { type: 'urn:kbinlog:problem:not-leader', title: 'Not the leader', status: 503, detail: 'c-2 is not the leader' } };
 
 describe('kbinlog source, topology, switchover, recovery ack', () => {
   let leader: FakeService;

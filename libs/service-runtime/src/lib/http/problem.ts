@@ -10,6 +10,8 @@ export interface Problem {
   readonly title: string;
   readonly status: number;
   readonly detail: string;
+  /** RFC 9457 extension members, beside the standard ones (e.g. the recovery a failed switchover left). */
+  readonly [extension: string]: unknown;
 }
 
 /** One kind of problem: its short name (the end of its type URI), status and title. */
@@ -28,17 +30,17 @@ export const HTTP_PROBLEMS = {
   internalError: { name: 'internal-error', status: 500, title: 'Internal error' },
 } as const satisfies Record<string, ProblemKind>;
 
-export function problem(kind: ProblemKind, detail: string): Problem {
-  return { type: `urn:kbinlog:problem:${kind.name}`, title: kind.title, status: kind.status, detail };
+export function problem(kind: ProblemKind, detail: string, extensions: Readonly<Record<string, unknown>> = {}): Problem {
+  return { ...extensions, type: `urn:kbinlog:problem:${kind.name}`, title: kind.title, status: kind.status, detail };
 }
 
 /** Thrown by request parsing and at a feature's edge; the problem filter answers with it as it is. */
 export class ProblemError extends Error {
   readonly problem: Problem;
 
-  constructor(kind: ProblemKind, detail: string) {
+  constructor(kind: ProblemKind, detail: string, extensions: Readonly<Record<string, unknown>> = {}) {
     super(detail);
     this.name = 'ProblemError';
-    this.problem = problem(kind, detail);
+    this.problem = problem(kind, detail, extensions);
   }
 }
