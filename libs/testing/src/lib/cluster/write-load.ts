@@ -37,6 +37,11 @@ export interface WriteLoadReport {
   readonly stillRefused: number;
 }
 
+/** `count` clients, memcached and SQL alternating. */
+export function mixedClients(count: number): LoadProtocol[] {
+  return Array.from({ length: count }, (_, index): LoadProtocol => (index % 2 === 0 ? 'memcached' : 'sql'));
+}
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
