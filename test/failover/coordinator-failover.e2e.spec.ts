@@ -3,7 +3,7 @@
  * coordinator takes the lead through the Kafka election and finishes the job: the failover
  * happens exactly once (one recovery, one new generation, one source) and writes resume.
  */
-import { mixedClients, testInfra, TestCluster, waitFor, WriteLoad } from '@kbinlog/testing';
+import { mixedClients, testInfra, TestCluster, waitFor } from '@kbinlog/testing';
 
 jest.setTimeout(180_000);
 
@@ -21,7 +21,7 @@ describe('a coordinator killed during a failover', () => {
   });
 
   it('is replaced by the other coordinator, and the failover completes exactly once', async () => {
-    const load = WriteLoad.start({ resolveSource: cluster.resolveSource, clients: mixedClients(6), pauseMs: 10 });
+    const load = cluster.startLoad({ clients: mixedClients(6), pauseMs: 10 });
     await waitFor(() => load.acknowledgedCount >= 100, { description: '100 writes acknowledged', timeoutMs: 30_000 });
     const leader = await cluster.leader();
     const follower = cluster.coordinators.find((coordinator) => coordinator !== leader);

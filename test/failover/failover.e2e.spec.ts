@@ -1,18 +1,20 @@
 /**
  * Unplanned failover, twenty times in a row under a write load: each round kill -9s whichever
- * node is source now (so the victim changes every round), waits for the coordinator to detect it
- * and promote another node, acknowledges the recovery (anti-flapping blocks a second automatic
+ * node is source now, waits for the coordinator to detect it and promote the most advanced node
+ * (the third node's replication is stopped for the round, so it lags and the victims rotate
+ * through all three nodes instead of the name tie-break's two), acknowledges the recovery (anti-flapping blocks a second automatic
  * failover otherwise), restarts the victim, which must rejoin as a replica, and verifies that
  * every acknowledged write is on every node and every node equals the log. Then: a failover that
  * was not acknowledged blocks the next one until it is.
  */
-import { type ClusterNode, mixedClients, type RecoveryView, testInfra, TestCluster, waitFor, WriteLoad } from '@kbinlog/testing';
+import { type ClusterNode, mixedClients, type RecoveryView, testInfra, TestCluster, waitFor, type WriteLoad } from '@kbinlog/testing';
 
 const ROUNDS = 20;
 // Twenty rounds of a few seconds each, on a shared machine.
 jest.setTimeout(600_000);
 
 const infra = testInfra();
+const NODES = ['node-1', 'node-2', 'node-3'];
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 describe('twenty failovers in a row', () => {
@@ -34,14 +36,24 @@ describe('twenty failovers in a row', () => {
     }, { description, timeoutMs, intervalMs: 50 });
   }
 
-  /** Kills the source under load and waits for the failover; returns the victim and the timings. */
+  /**
+   * Kills the source under load and waits for the failover to the next node in NODES; returns
+   * the victim and the timings. The third node lags (its replication stopped) so it is not chosen.
+   */
   async function failOver(load: WriteLoad) {
-    const before = await cluster.topology();
     const victim: ClusterNode = await cluster.sourceNode();
+    const successor = NODES[(NODES.indexOf(victim.name) + 1) % NODES.length];
+    const bystander = cluster.node(NODES.find((name) => name !== victim.name && name !== successor) as string);
+    await bystander.replication('stop');
+    const before = await waitFor(async () => {
+      const topology = await cluster.topology();
+      const offset = (name: string) => BigInt(topology.nodes.find((node) => node.node === name)?.appliedOffset ?? '0');
+      return offset(bystander.name) < offset(successor) && topology;
+    }, { description: `${bystander.name} to lag behind ${successor}`, timeoutMs: 30_000 });
     await victim.kill();
     const killedAtMs = Date.now();
     const started = await nextRecovery(before.recovery, () => true, `a recovery after ${victim.name} was killed`);
-    expect(started).toMatchObject({ type: 'failover', from: victim.name });
+    expect(started).toMatchObject({ type: 'failover', from: victim.name, to: successor });
     const source = await cluster.waitForSource((current) => current.node === started.to, `${started.to} to be the writable source`);
     expect(source.generation).toBe((before.source?.generation ?? 0) + 1);
     const firstWrite = await waitFor(() => load.ledger.firstAcknowledgedAfter(killedAtMs, victim.name), {
@@ -49,6 +61,7 @@ describe('twenty failovers in a row', () => {
       timeoutMs: 60_000,
     });
     expect(firstWrite.node).toBe(started.to);
+    await bystander.replication('start');
     await nextRecovery(null, (recovery) => recovery.id === started.id && recovery.state === 'done', `recovery ${started.id} to be done`);
     return { victim, recovery: started, detectionMs: started.startedAtMs - killedAtMs, firstWriteMs: firstWrite.atMs - killedAtMs };
   }
@@ -59,7 +72,7 @@ describe('twenty failovers in a row', () => {
     const victims: string[] = [];
     const startedAtMs = Date.now();
     for (let round = 1; round <= ROUNDS; round++) {
-      const load = WriteLoad.start({ resolveSource: cluster.resolveSource, clients: mixedClients(6), pauseMs: 10 });
+      const load = cluster.startLoad({ clients: mixedClients(6), pauseMs: 10 });
       await waitFor(() => load.acknowledgedCount >= 60, { description: `round ${round}: 60 writes acknowledged`, timeoutMs: 30_000 });
       const { victim, detectionMs, firstWriteMs } = await failOver(load);
       expect(victim.name).not.toBe(victims[victims.length - 1]);
@@ -86,7 +99,7 @@ describe('twenty failovers in a row', () => {
   });
 
   it('refuses a second automatic failover until the last one is acknowledged (anti-flapping)', async () => {
-    const load = WriteLoad.start({ resolveSource: cluster.resolveSource, clients: mixedClients(4), pauseMs: 10 });
+    const load = cluster.startLoad({ clients: mixedClients(4), pauseMs: 10 });
     await waitFor(() => load.acknowledgedCount >= 40, { description: '40 writes acknowledged', timeoutMs: 30_000 });
     const { victim: first } = await failOver(load);
     await first.start();

@@ -4,7 +4,7 @@
  * acknowledged write survives on every node, every node equals the log, and the clients are
  * refused only for a moment.
  */
-import { mixedClients, testInfra, TestCluster, waitFor, WriteLoad } from '@kbinlog/testing';
+import { mixedClients, testInfra, TestCluster, waitFor } from '@kbinlog/testing';
 
 jest.setTimeout(180_000);
 
@@ -25,7 +25,7 @@ describe('a planned switchover under load', () => {
 
   /** Switches to `to` while 8 clients write; returns what the clients and the coordinator measured. */
   async function switchUnderLoad(from: string, to: string) {
-    const load = WriteLoad.start({ resolveSource: cluster.resolveSource, clients: mixedClients(8), pauseMs: 5 });
+    const load = cluster.startLoad({ clients: mixedClients(8), pauseMs: 5 });
     await waitFor(() => load.acknowledgedCount >= 200, { description: `200 writes acknowledged by ${from}`, timeoutMs: 30_000 });
     const before = (await cluster.whoIsSource()).generation;
     const requestedAtMs = Date.now();

@@ -9,6 +9,7 @@ import {
   createSqlTable,
   fixedSource,
   logEnd,
+  mixedClients,
   LogOracle,
   MEMCACHED_TABLE,
   missingAcknowledged,
@@ -40,6 +41,7 @@ describe('the failover write load and verification, on one source and one replic
   let replica: RunningService;
   let oracle: LogOracle | undefined;
   let loadLedger: WriteLedger | undefined;
+  let load: WriteLoad | undefined;
   const nodes = (): VerifiedNode[] => [
     { name: 'node-1', httpUrl: source.httpUrl, server: sourceServer },
     { name: 'node-2', httpUrl: replica.httpUrl, server: replicaServer },
@@ -59,6 +61,7 @@ describe('the failover write load and verification, on one source and one replic
   });
 
   afterAll(async () => {
+    await load?.stop();
     await oracle?.stop();
     await replica?.stop();
     await source?.stop();
@@ -67,32 +70,33 @@ describe('the failover write load and verification, on one source and one replic
   it('keeps every acknowledged write through a kill -9 and restart of the source, and every node equals the log', async () => {
     const resolveSource = fixedSource('node-1', () => source);
     await createSqlTable(await resolveSource());
-    const load = WriteLoad.start({ resolveSource, clients: ['memcached', 'sql', 'memcached', 'sql', 'memcached', 'sql', 'memcached', 'sql'], pauseMs: 5 });
-    await waitFor(() => load.acknowledgedCount >= 200, { description: '200 acknowledged writes', timeoutMs: 30_000 });
+    const running = WriteLoad.start({ resolveSource, clients: mixedClients(8), pauseMs: 5 });
+    load = running;
+    await waitFor(() => running.acknowledgedCount >= 200, { description: '200 acknowledged writes', timeoutMs: 30_000 });
 
     await source.stop('SIGKILL');
     // After the exit: a STORED read just before it came from the live source.
     const killedAtMs = Date.now();
     source = await startService('source', sourceArgs);
-    const resumed = await waitFor(() => load.ledger.firstAcknowledgedAfter(killedAtMs), { description: 'a write acknowledged after the restart', timeoutMs: 30_000 });
-    const countAtResume = load.acknowledgedCount;
-    await waitFor(() => load.acknowledgedCount >= countAtResume + 200, { description: '200 more acknowledged writes', timeoutMs: 30_000 });
-    const report = await load.stop();
-    loadLedger = load.ledger;
+    const resumed = await waitFor(() => running.ledger.firstAcknowledgedAfter(killedAtMs), { description: 'a write acknowledged after the restart', timeoutMs: 30_000 });
+    const countAtResume = running.acknowledgedCount;
+    await waitFor(() => running.acknowledgedCount >= countAtResume + 200, { description: '200 more acknowledged writes', timeoutMs: 30_000 });
+    const report = await running.stop();
+    loadLedger = running.ledger;
 
     console.log(
       `write load: ${report.acknowledged} acknowledged, ${report.unacknowledged} unacknowledged, longest refusal ${report.longestRefusalMs} ms` +
         ` (kill -9 and restart: first write ${resumed.atMs - killedAtMs} ms after the kill)`,
     );
     // Both protocols wrote, every client lost its connection at the kill and came back.
-    expect(new Set(load.ledger.acknowledged.map((write) => write.table))).toEqual(new Set([MEMCACHED_TABLE, SQL_TABLE]));
-    expect(new Set(load.refusalsSince(killedAtMs).map((refusal) => refusal.client))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8]));
+    expect(new Set(running.ledger.acknowledged.map((write) => write.table))).toEqual(new Set([MEMCACHED_TABLE, SQL_TABLE]));
+    expect(new Set(running.refusalsSince(killedAtMs).map((refusal) => refusal.client))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8]));
     expect(report.stillRefused).toBe(0);
     for (const refusal of report.refusals) expect(refusal.toMs).toBeGreaterThan(refusal.fromMs);
 
     const end = await logEnd(infra, cluster);
     await waitForConvergence(nodes(), oracle as LogOracle, end);
-    expect(await missingAcknowledged(nodes(), load.ledger)).toEqual([]);
+    expect(await missingAcknowledged(nodes(), running.ledger)).toEqual([]);
   });
 
   it('notices a node that lacks an acknowledged write or holds one the log lacks', async () => {

@@ -10,6 +10,7 @@ import { createSqlTable } from './load-writers';
 import { LogOracle } from './log-oracle';
 import { type CoordinatorSource, coordinatorSource, type SourceResolver } from './source-endpoint';
 import { MEMCACHED_TABLE, SQL_TABLE, type WriteLedger } from './write-ledger';
+import { WriteLoad, type WriteLoadOptions } from './write-load';
 
 /** Timings that make a failover take seconds, not minutes (the broker's minimum session timeout is 6 s). */
 export const FAST_COORDINATOR_ARGS = [
@@ -112,6 +113,12 @@ export class ClusterNode extends ClusterProcess {
     return (await response.json()) as NodeSelfView;
   }
 
+  /** POST /replica/stop or /replica/start (STOP REPLICA, START REPLICA): both threads. */
+  async replication(action: 'stop' | 'start'): Promise<void> {
+    const response = await fetch(`${this.httpUrl}/replica/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) throw new Error(`${this.name} POST /replica/${action} answered ${response.status}: ${await response.text()}`);
+  }
+
   async waitForRole(role: NodeSelfView['role'], timeoutMs = WAIT_MS): Promise<NodeSelfView> {
     return waitFor(async () => {
       const report = await this.report();
@@ -141,6 +148,7 @@ export interface TestClusterOptions {
  */
 export class TestCluster {
   readonly resolveSource: SourceResolver;
+  private readonly loads: WriteLoad[] = [];
 
   private constructor(
     private readonly infra: TestInfra,
@@ -186,6 +194,13 @@ export class TestCluster {
     await cluster.waitForSource((source) => source.node === 'node-1', 'the coordinator to adopt node-1');
     await createSqlTable(await cluster.resolveSource());
     return cluster;
+  }
+
+  /** A write load that finds the source through the coordinators; stopped by stop() if a test failed first. */
+  startLoad(options: Omit<WriteLoadOptions, 'resolveSource'>): WriteLoad {
+    const load = WriteLoad.start({ resolveSource: this.resolveSource, ...options });
+    this.loads.push(load);
+    return load;
   }
 
   node(name: string): ClusterNode {
@@ -282,6 +297,7 @@ export class TestCluster {
   }
 
   async stop(): Promise<void> {
+    for (const load of this.loads) await load.stop();
     await this.oracle.stop();
     for (const coordinator of this.coordinators) await coordinator.stop();
     for (const node of this.nodes) await node.stop();
