@@ -38,7 +38,9 @@ function moduleBoundaries({ testing = false } = {}) {
       allow: [],
       depConstraints: [
         // by type: who may depend on whom
-        { sourceTag: 'type:app', onlyDependOnLibsWithTags: plus(['type:domain', 'type:protocol', 'type:data-access', 'type:runtime']) },
+        { sourceTag: 'type:app', onlyDependOnLibsWithTags: plus(['type:domain', 'type:protocol', 'type:data-access', 'type:runtime', 'type:feature']) },
+        // a feature: one capability (controllers and their services) that several apps serve
+        { sourceTag: 'type:feature', onlyDependOnLibsWithTags: plus(['type:domain', 'type:protocol', 'type:data-access', 'type:runtime']) },
         { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: plus(['type:domain', 'type:runtime']) },
         { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: plus(['type:domain', 'type:data-access']) },
         {

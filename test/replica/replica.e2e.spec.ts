@@ -10,6 +10,7 @@ import {
   appEntryPoint,
   type MariaDbServer,
   nodeFlags,
+  readTopic,
   type RunningService,
   resetNodeDatabases,
   startService,
@@ -40,6 +41,9 @@ interface ReplicaStatus {
   readonly Last_IO_Errno: number;
   readonly Last_IO_Error: string;
   readonly Seconds_Behind_Source: number | null;
+  readonly Milliseconds_Behind_Source: number | null;
+  readonly Until_Condition: 'None' | 'SOURCE_POS';
+  readonly Until_Log_Pos: string;
   readonly Retrieved_Gtid_Set: string;
   readonly Executed_Gtid_Set: string;
   readonly Source_UUID: string;
@@ -77,13 +81,16 @@ describe('the replica service', () => {
   let database: Connection;
   let replica: RunningService;
   let transactions = 0;
+  /** The source's commit time of the last group appended, in ms. */
+  let lastCommitMs = 0;
 
   const replicaArgs = nodeFlags(infra, { cluster, server, nodeName: NODE, serverId: 12 });
 
   /** Commits one binlog group (one Kafka transaction) and returns its offset. */
   async function append(...events: BinlogEvent[]): Promise<bigint> {
     transactions += 1;
-    const record = encodeBinlogGroup({ gtid: `${SOURCE_UUID}:${transactions}`, serverId: 1, commitTimeUs: Date.now() * 1000, events });
+    lastCommitMs = Date.now();
+    const record = encodeBinlogGroup({ gtid: `${SOURCE_UUID}:${transactions}`, serverId: 1, commitTimeUs: lastCommitMs * 1000, events });
     const transaction = await writer.transaction();
     const [metadata] = await transaction.send({ topic, acks: -1, messages: [{ key: record.key, value: record.value, headers: { ...record.headers } }] });
     await transaction.commit();
@@ -120,6 +127,19 @@ describe('the replica service', () => {
   async function committedOffset(): Promise<string | undefined> {
     const [entry] = await admin.fetchOffsets({ groupId: consumerGroup, topics: [topic] });
     return entry?.partitions.find((partition) => partition.partition === 0)?.offset;
+  }
+
+  const coordinates = (offset: bigint) => `${topic}-0:${offset}`;
+
+  /** The lag fields are the age of the last applied group, measured within the request. */
+  async function expectLagOfLastGroup(): Promise<ReplicaStatus> {
+    const before = Date.now();
+    const current = await status();
+    const after = Date.now();
+    expect(current.Milliseconds_Behind_Source).toBeGreaterThanOrEqual(before - lastCommitMs - 1);
+    expect(current.Milliseconds_Behind_Source).toBeLessThanOrEqual(after - lastCommitMs);
+    expect(current.Seconds_Behind_Source).toBe(Math.floor((current.Milliseconds_Behind_Source as number) / 1000));
+    return current;
   }
 
   function cli(...args: string[]) {
@@ -180,14 +200,40 @@ describe('the replica service', () => {
       Source_Server_Id: 1,
       Last_SQL_Errno: 0,
     });
-    const caughtUp = await statusWhen('Seconds_Behind_Source 0 once caught up', (s) => s.Seconds_Behind_Source === 0);
-    expect(BigInt(caughtUp.Read_Source_Log_Pos)).toBeGreaterThanOrEqual(last + 1n);
+    await expectLagOfLastGroup();
+    await statusWhen('the fetcher past the last commit marker', (s) => BigInt(s.Read_Source_Log_Pos) > last + 1n);
+  });
+
+  it('announces itself on the topology topic: a replica that must never be promoted', async () => {
+    const key = `node/${NODE}`;
+    const records = await readTopic(infra, `kbinlog.${cluster}.topology`, { until: (read) => read.some((record) => record.key === key), timeoutMs: WAIT_MS });
+    const { format, record } = JSON.parse(records.find((entry) => entry.key === key)?.value ?? '') as { format: number; record: Record<string, unknown> };
+    expect(format).toBe(1);
+    expect(record).toMatchObject({
+      kind: 'node',
+      node: NODE,
+      service: 'replica',
+      role: 'replica',
+      serverId: 12,
+      promotionRule: 'must_not',
+      httpUrl: replica.httpUrl,
+      memcached: null,
+      mysql: null,
+      writable: false,
+      ioRunning: true,
+      sqlRunning: true,
+    });
+    expect(record['serverUuid']).toBe((await status()).server_uuid);
   });
 
   it('with the SQL thread stopped fetches new groups without applying them; START applies them', async () => {
     const stopped = await post('/replica/stop', { thread: 'sql' });
-    expect(stopped).toMatchObject({ status: 200, body: { Replica_IO_Running: 'Yes', Replica_SQL_Running: 'No', Seconds_Behind_Source: null } });
+    expect(stopped).toMatchObject({ status: 200, body: { Replica_IO_Running: 'Yes', Replica_SQL_Running: 'No' } });
     const applied = String(stopped.body['Exec_Source_Log_Pos']);
+    // pt-heartbeat, not MySQL's NULL: the age of the last applied group keeps growing while stopped.
+    const lagWhenStopped = stopped.body['Milliseconds_Behind_Source'] as number;
+    expect(lagWhenStopped).toEqual(expect.any(Number));
+    await statusWhen('the lag to grow while the applier is stopped', (s) => (s.Milliseconds_Behind_Source ?? 0) > lagWhenStopped);
 
     await append(insert('k4', 'v4'));
     const last = await append(insert('k5', 'v5'));
@@ -279,7 +325,7 @@ describe('the replica service', () => {
 
     expect(await post('/replica/change-source', { position: before.Exec_Source_Coordinates })).toMatchObject({ status: 200, body: { Last_IO_Errno: 0 } });
     expect(await post('/replica/start')).toMatchObject({ status: 200, body: { Replica_IO_Running: 'Yes', Replica_SQL_Running: 'Yes', Last_IO_Errno: 0 } });
-    expect(await statusWhen('caught up again', (s) => s.Seconds_Behind_Source === 0)).toMatchObject({
+    expect(await statusWhen('fetching again', (s) => BigInt(s.Read_Source_Log_Pos) >= BigInt(before.Exec_Source_Log_Pos))).toMatchObject({
       Exec_Source_Log_Pos: before.Exec_Source_Log_Pos,
       Executed_Gtid_Set: before.Executed_Gtid_Set,
     });
@@ -314,7 +360,8 @@ describe('the replica service', () => {
     const shown = await cli('replica', 'status', '--url', replica.httpUrl);
     expect(shown).toMatchObject({ stdout: expect.stringMatching(/^\s+Replica_IO_Running: Yes$/m) });
     expect(shown.stdout).toMatch(/^\s+Executed_Gtid_Set: \S+:1-8:10-11$/m);
-    expect(shown.stdout).toMatch(/^\s+Seconds_Behind_Source: 0$/m);
+    expect(shown.stdout).toMatch(/^\s+Seconds_Behind_Source: \d+$/m);
+    expect(shown.stdout).toMatch(/^\s+Milliseconds_Behind_Source: \d+$/m);
 
     const json = await cli('replica', 'status', '--json', '--url', replica.httpUrl);
     expect(JSON.parse(json.stdout)).toMatchObject({ node: NODE, Replica_SQL_Running: 'Yes' });
@@ -324,5 +371,43 @@ describe('the replica service', () => {
     expect(refused).toMatchObject({ code: 1, stderr: expect.stringMatching(/answered 409: Replica is running/) });
     expect((await cli('replica', 'start', '--url', replica.httpUrl)).stdout).toMatch(/^\s+Replica_IO_Running: Yes$/m);
     expect(await status()).toMatchObject({ Replica_IO_Running: 'Yes', Replica_SQL_Running: 'Yes' });
+  });
+
+  it('START REPLICA UNTIL stops the applier at the position; SOURCE_POS_WAIT answers 0, -1 and NULL, over HTTP and the CLI', async () => {
+    expect(await post('/replica/stop', { thread: 'sql' })).toMatchObject({ status: 200 });
+    const first = await append(insert('u1', 'x'));
+    const second = await append(insert('u2', 'x'));
+    const third = await append(insert('u3', 'x'));
+    await statusWhen('the three groups fetched', (s) => BigInt(s.Read_Source_Log_Pos) > third);
+
+    // SOURCE_POS_WAIT is NULL while the applier is not running, in the API and the CLI (exit 2).
+    expect(await post('/replica/wait', { position: coordinates(second + 1n), timeout_s: 5 })).toMatchObject({ status: 200, body: { result: null, Replica_SQL_Running: 'No' } });
+    expect(await cli('replica', 'wait', coordinates(second + 1n), '--timeout', '5', '--url', replica.httpUrl)).toMatchObject({ code: 2, stdout: 'NULL\n' });
+
+    const started = await post('/replica/start', { thread: 'sql', until: coordinates(third) });
+    expect(started).toMatchObject({ status: 200, body: { Replica_SQL_Running: 'Yes', Until_Condition: 'SOURCE_POS', Until_Log_Pos: String(third) } });
+    const stopped = await statusWhen('the applier to stop at its UNTIL position', (s) => s.Replica_SQL_Running === 'No');
+    expect(stopped).toMatchObject({ Exec_Source_Log_Pos: String(second + 1n), Last_SQL_Errno: 0, Until_Condition: 'None', Replica_IO_Running: 'Yes' });
+    expect(await rows()).toMatchObject({ u1: 'x', u2: 'x' });
+    expect(await rows()).not.toHaveProperty('u3');
+    expect(first).toBeLessThan(second);
+
+    // The CLI's UNTIL, on a commit marker: the third group applies, then the applier stops.
+    const untilMarker = await cli('replica', 'start', '--sql-thread', '--until', coordinates(third + 1n), '--url', replica.httpUrl);
+    expect(untilMarker.stdout).toContain(`Until_Source_Coordinates: ${coordinates(third + 1n)}\n`);
+    await statusWhen('the applier to stop at the marker', (s) => s.Replica_SQL_Running === 'No' && s.Exec_Source_Log_Pos === String(third + 1n));
+    expect(await rows()).toHaveProperty('u3', 'x');
+
+    expect(await post('/replica/start', {})).toMatchObject({ status: 200, body: { Replica_SQL_Running: 'Yes', Until_Condition: 'None' } });
+    expect(await post('/replica/wait', { position: coordinates(third + 1n) })).toMatchObject({ status: 200, body: { result: 0, node: NODE } });
+    expect(await cli('replica', 'wait', coordinates(third + 1n), '--url', replica.httpUrl)).toMatchObject({ stdout: '0\n' });
+
+    // With the fetcher stopped nothing more arrives: a wait past the log end times out.
+    expect(await post('/replica/stop', { thread: 'io' })).toMatchObject({ status: 200 });
+    const beyond = coordinates(third + 100n);
+    expect(await post('/replica/wait', { position: beyond, timeout_s: 0.3 })).toMatchObject({ status: 200, body: { result: -1 } });
+    expect(await cli('replica', 'wait', beyond, '--timeout', '0.3', '--url', replica.httpUrl)).toMatchObject({ code: 1, stdout: '-1\n' });
+    expect(await post('/replica/wait', { position: beyond, timeout_s: -1 })).toMatchObject({ status: 400, body: { detail: expect.stringMatching(/timeout_s/) } });
+    expect(await post('/replica/start', { thread: 'io' })).toMatchObject({ status: 200, body: { Replica_IO_Running: 'Yes' } });
   });
 });

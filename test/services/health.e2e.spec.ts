@@ -16,8 +16,9 @@ const execFileAsync = promisify(execFile);
 const SERVICES: ServiceName[] = ['source', 'replica', 'coordinator'];
 const infra = testInfra();
 const cluster = uniqueClusterName('health');
+const coordinatorFlags = ['--cluster', cluster, '--kafka-brokers', infra.kafka.brokers.join(',')];
 
-/** Source and replica are nodes: each needs Kafka and its own database. */
+/** Source and replica are nodes: each needs Kafka and its own database; the coordinator needs Kafka. */
 function flags(name: ServiceName): string[] {
   switch (name) {
     case 'source':
@@ -25,7 +26,7 @@ function flags(name: ServiceName): string[] {
     case 'replica':
       return nodeFlags(infra, { cluster, server: infra.mariadb[1], nodeName: 'replica-1', serverId: 2 });
     case 'coordinator':
-      return [];
+      return coordinatorFlags;
   }
 }
 
@@ -57,10 +58,11 @@ describe.each(SERVICES)('the %s service', (name) => {
     expect(listening).toMatchObject({ service: name, level: 30 });
   });
 
-  it('answers an unknown path with 404 JSON', async () => {
+  it('answers an unknown path with 404 problem JSON', async () => {
     const response = await fetch(`${service.httpUrl}/no-such-path`);
     expect(response.status).toBe(404);
-    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await response.json()).toMatchObject({ type: 'urn:kbinlog:problem:not-found', title: 'Not found', status: 404, detail: expect.stringMatching(/no-such-path/) });
   });
 
   it('stops cleanly on SIGTERM', async () => {
@@ -88,7 +90,7 @@ describe('the kbinlog command', () => {
   });
 
   it('reports a running service healthy and an unreachable one as a failure (exit 1)', async () => {
-    const service = await startService('coordinator');
+    const service = await startService('coordinator', coordinatorFlags);
     try {
       const ok = await execFileAsync(process.execPath, [appEntryPoint('cli'), 'health', service.httpUrl]);
       expect(ok.stdout).toMatch(/^ok\s+http:\/\/127\.0\.0\.1:\d+\s+coordinator /);

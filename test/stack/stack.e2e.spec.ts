@@ -15,7 +15,7 @@ const execFileAsync = promisify(execFile);
 // Below Linux's ephemeral range (32768+), where an outgoing connection could hold the port; Kafka
 // also takes port + 1000 for its controller.
 const PORTS = { kafka: 21092, mariadb: 25316, http: 25080, memcached: 25211, mysql: 25307 };
-const SQLITE_PORTS = { kafka: 21192, http: 25180, memcached: 25212 };
+const SQLITE_PORTS = { kafka: 21192, http: 25180, memcached: 25221 };
 
 interface NodeState {
   name: string;
@@ -51,7 +51,7 @@ describe('kbinlog stack', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it('up starts Kafka, a source, a replica and the coordinator, each node with its own MariaDB', async () => {
+  it('up starts Kafka, node-1 as source, node-2 as replica and the coordinator, each node with its own MariaDB', async () => {
     const up = await kbinlog(
       'stack', 'up', '--detach', '--replicas', '1', '--cluster', 'stacktest',
       '--kafka-port', String(PORTS.kafka), '--mariadb-base-port', String(PORTS.mariadb),
@@ -65,23 +65,34 @@ describe('kbinlog stack', () => {
     const { code, nodes } = await status();
     expect(code).toBe(0);
     expect(nodes.map(({ name, role, state, http, memcached, mysql, database }) => ({ name, role, state, http, memcached, mysql, database }))).toEqual([
-      { name: 'source', role: 'source', state: 'running', http: `http://127.0.0.1:${PORTS.http + 1}`, memcached: `127.0.0.1:${PORTS.memcached}`, mysql: `127.0.0.1:${PORTS.mysql}`, database: `mysql://kbinlog:kbinlog@127.0.0.1:${PORTS.mariadb}/` },
-      { name: 'replica-1', role: 'replica', state: 'running', http: `http://127.0.0.1:${PORTS.http + 2}`, memcached: null, mysql: null, database: `mysql://kbinlog:kbinlog@127.0.0.1:${PORTS.mariadb + 1}/` },
+      { name: 'node-1', role: 'source', state: 'running', http: `http://127.0.0.1:${PORTS.http + 1}`, memcached: `127.0.0.1:${PORTS.memcached}`, mysql: `127.0.0.1:${PORTS.mysql}`, database: `mysql://kbinlog:kbinlog@127.0.0.1:${PORTS.mariadb}/` },
+      { name: 'node-2', role: 'replica', state: 'running', http: `http://127.0.0.1:${PORTS.http + 2}`, memcached: `127.0.0.1:${PORTS.memcached + 1}`, mysql: `127.0.0.1:${PORTS.mysql + 1}`, database: `mysql://kbinlog:kbinlog@127.0.0.1:${PORTS.mariadb + 1}/` },
       { name: 'coordinator', role: 'coordinator', state: 'running', http: `http://127.0.0.1:${PORTS.http}`, memcached: null, mysql: null, database: null },
     ]);
   });
 
-  it('replicates a memcached write from the source to the replica\'s own database', async () => {
+  it('the coordinator adopts node-1 as source, and `kbinlog source` says where to write', async () => {
+    const source = await waitFor(
+      async () => {
+        const result = await kbinlog('source', '--json', '--coordinator', `http://127.0.0.1:${PORTS.http}`);
+        return !('code' in result) && (JSON.parse(result.stdout) as { node: string; memcached: string; writable: boolean });
+      },
+      { description: 'the adopted source', timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(source).toMatchObject({ node: 'node-1', memcached: `127.0.0.1:${PORTS.memcached}`, writable: true });
+  });
+
+  it('replicates a memcached write from the source to node-2\'s own database', async () => {
     const client = await MemcachedTestClient.connect(PORTS.memcached);
     expect(await client.set('stacked', 'yes', 7)).toBe('STORED\r\n');
     client.close();
-    const replicaDb = { name: 'replica-1', host: '127.0.0.1', port: PORTS.mariadb + 1, user: 'kbinlog', password: 'kbinlog' };
+    const replicaDb = { name: 'node-2', host: '127.0.0.1', port: PORTS.mariadb + 1, user: 'kbinlog', password: 'kbinlog' };
     const rows = await waitFor(
       async () => {
         const found = await queryRows(replicaDb, "SELECT c2, c3 FROM test.demo_test WHERE c1 = 'stacked'");
         return found.length > 0 && found;
       },
-      { description: 'the write on replica-1', timeoutMs: 15_000 },
+      { description: 'the write on node-2', timeoutMs: 15_000 },
     );
     expect(rows).toEqual([{ c2: 'yes', c3: '7' }]);
   });
@@ -100,7 +111,7 @@ describe('kbinlog stack', () => {
           const [found] = (await app.query("SELECT c2 FROM test.demo_test WHERE c1 = 'by-sql'")) as unknown as [{ c2: string }[]];
           return found.length > 0 && found;
         },
-        { description: 'the SQL write on replica-1', timeoutMs: 15_000 },
+        { description: 'the SQL write on node-2', timeoutMs: 15_000 },
       );
       expect(rows).toEqual([{ c2: 'written with SQL' }]);
       await expect(app.query("DELETE FROM test.demo_test WHERE c1 = 'by-sql'")).rejects.toMatchObject({ errno: 1290 });
@@ -144,13 +155,13 @@ describe('kbinlog stack --store sqlite', () => {
       '--kafka-port', String(SQLITE_PORTS.kafka), '--http-base-port', String(SQLITE_PORTS.http), '--memcached-port', String(SQLITE_PORTS.memcached),
     );
     expect({ code: 'code' in up ? up.code : 0, stderr: 'code' in up ? up.stderr : '' }).toEqual({ code: 0, stderr: '' });
-    expect(up.stdout).toContain(`sqlite3 ${file('replica-1')}`);
+    expect(up.stdout).toContain(`sqlite3 ${file('node-2')}`);
     const { code, nodes } = await status();
     expect(code).toBe(0);
     expect(nodes.map(({ name, state, database }) => ({ name, state, database }))).toEqual([
-      { name: 'source', state: 'running', database: `sqlite://${file('source')}` },
-      { name: 'replica-1', state: 'running', database: `sqlite://${file('replica-1')}` },
-      { name: 'replica-2', state: 'running', database: `sqlite://${file('replica-2')}` },
+      { name: 'node-1', state: 'running', database: `sqlite://${file('node-1')}` },
+      { name: 'node-2', state: 'running', database: `sqlite://${file('node-2')}` },
+      { name: 'node-3', state: 'running', database: `sqlite://${file('node-3')}` },
       { name: 'coordinator', state: 'running', database: null },
     ]);
   });
@@ -161,15 +172,15 @@ describe('kbinlog stack --store sqlite', () => {
       expect(await client.set('lite', 'one', 0)).toBe('STORED\r\n');
       expect(await client.set('lite', 'two', 0)).toBe('STORED\r\n');
       const expected = [{ c1: 'AA', c2: 'HELLO, HELLO' }, { c1: 'lite', c2: 'two' }];
-      expect(demoRows('source')).toEqual(expected);
-      for (const replica of ['replica-1', 'replica-2']) {
+      expect(demoRows('node-1')).toEqual(expected);
+      for (const replica of ['node-2', 'node-3']) {
         await waitFor(() => JSON.stringify(demoRows(replica)) === JSON.stringify(expected), { description: `both writes on ${replica}`, timeoutMs: 15_000 });
       }
       expect(await client.call('flush_all\r\n')).toBe('OK\r\n');
     } finally {
       client.close();
     }
-    for (const replica of ['source', 'replica-1', 'replica-2']) {
+    for (const replica of ['node-1', 'node-2', 'node-3']) {
       await waitFor(() => demoRows(replica).length === 0, { description: `flush_all on ${replica}`, timeoutMs: 15_000 });
     }
   });
@@ -178,6 +189,6 @@ describe('kbinlog stack --store sqlite', () => {
     const down = await kbinlog('stack', 'down');
     expect(down).not.toHaveProperty('code');
     expect((await status()).nodes.map((node) => node.state)).toEqual(['stopped', 'stopped', 'stopped', 'stopped']);
-    expect(demoRows('replica-2')).toEqual([]);
+    expect(demoRows('node-3')).toEqual([]);
   });
 });

@@ -1,8 +1,12 @@
 import { Command } from 'commander';
 import { healthCommand } from './commands/health.command';
+import { recoveryCommand } from './commands/recovery.command';
 import { replicaCommand } from './commands/replica.command';
+import { sourceCommand } from './commands/source.command';
 import { stackCommand } from './commands/stack.command';
 import { statusCommand } from './commands/status.command';
+import { switchoverCommand } from './commands/switchover.command';
+import { topologyCommand } from './commands/topology.command';
 import { type CliIo, processIo } from './support/cli-io';
 
 /** The `kbinlog` command; each subcommand lives in commands/ and only talks to services' APIs. */
@@ -14,5 +18,9 @@ export function buildProgram(version: string, io: CliIo = processIo): Command {
     .addCommand(healthCommand())
     .addCommand(statusCommand(io))
     .addCommand(replicaCommand(io))
+    .addCommand(sourceCommand(io))
+    .addCommand(topologyCommand(io))
+    .addCommand(switchoverCommand(io))
+    .addCommand(recoveryCommand(io))
     .addCommand(stackCommand(io));
 }

@@ -5,10 +5,10 @@ import { binlogTopic } from '../env/layout';
 import { formatCount, progress } from '../env/progress';
 import { nowUs, sleep } from '../measure/clock';
 import type { ScenarioResult } from '../report/result';
-import { type BenchContext, nodeHttp, type Scenario } from './context';
+import { type BenchContext, nodeHttp, type Scenario, SOURCE_NODE } from './context';
 
-const MEASURED = 'replica-2';
-const OTHER = 'replica-1';
+const MEASURED = 'node-3';
+const OTHER = 'node-2';
 const POLL_MS = 100;
 const PROGRESS_EVERY_MS = 5000;
 
@@ -26,7 +26,7 @@ function countBelow(offsets: readonly bigint[], position: bigint): number {
 
 /**
  * Scenario 5: replica catch-up. Both replicas stop (so the measured one has the machine to
- * itself afterwards), N groups are written to the binlog, replica-2 starts, and the bench
+ * itself afterwards), N groups are written to the binlog, node-3 starts, and the bench
  * polls its applied position until it has applied them all: N / (caught up − started).
  * The groups are written straight to the binlog topic by the bench (see group-injector.ts):
  * through the source they would take far longer than the run's time budget. Reference: the same
@@ -39,7 +39,7 @@ export const catchupScenario: Scenario = {
     const measuredHttp = nodeHttp(context, MEASURED);
     const otherHttp = nodeHttp(context, OTHER);
     const topic = binlogTopic(context.layout);
-    const { Server_Id: serverId } = await sourceStatus(nodeHttp(context, 'source'));
+    const { Server_Id: serverId } = await sourceStatus(nodeHttp(context, SOURCE_NODE));
 
     progress(`catch-up: stopping ${MEASURED} and ${OTHER}`);
     await replicaControl(measuredHttp, 'stop');

@@ -46,16 +46,19 @@ export interface Scenario {
   run(context: BenchContext): Promise<ScenarioResult>;
 }
 
+/** The stack's node-1 starts as source, and the bench never moves the role. */
+export const SOURCE_NODE = 'node-1';
+
 /** kbinlog's own account on every node's MariaDB and on the source's MySQL port. */
 const KBINLOG_ACCOUNT = { user: 'kbinlog', password: 'kbinlog' };
 
 export function sourceMemcached(context: BenchContext): { host: string; port: number } {
-  return hostPort(nodeNamed(context.status, 'source').memcached, 'the source memcached port');
+  return hostPort(nodeNamed(context.status, SOURCE_NODE).memcached, 'the source memcached port');
 }
 
 /** The source's MySQL port: SQL that becomes binlog groups. */
 export function sourceSql(context: BenchContext): SqlEndpoint {
-  return { ...hostPort(nodeNamed(context.status, 'source').mysql, 'the source MySQL port'), ...KBINLOG_ACCOUNT };
+  return { ...hostPort(nodeNamed(context.status, SOURCE_NODE).mysql, 'the source MySQL port'), ...KBINLOG_ACCOUNT };
 }
 
 /** A node's own MariaDB, reached directly (for the source: the reference, bypassing kbinlog). */

@@ -8,9 +8,9 @@ import { ApplyStamps } from '../measure/apply-stamps';
 import { groupDelays } from '../measure/delays';
 import { Samples, scaled, type Summary } from '../measure/histogram';
 import type { ResultRow, ScenarioResult } from '../report/result';
-import { type BenchContext, nodeDatabase, nodeHttp, type Scenario, sourceMemcached, valueFor } from './context';
+import { type BenchContext, nodeDatabase, nodeHttp, type Scenario, sourceMemcached, valueFor, SOURCE_NODE } from './context';
 
-const REPLICAS = ['replica-1', 'replica-2'];
+const REPLICAS = ['node-2', 'node-3'];
 const DRAIN_TIMEOUT_MS = 120_000;
 
 function percentileRows(replica: string, summary: Summary | null, floor: Summary | null): ResultRow[] {
@@ -57,7 +57,7 @@ export const delayScenario: Scenario = {
   name: 'delay',
   async run(context: BenchContext): Promise<ScenarioResult> {
     const { options } = context;
-    const sourceHttp = nodeHttp(context, 'source');
+    const sourceHttp = nodeHttp(context, SOURCE_NODE);
     const stamps = await Promise.all(REPLICAS.map((replica) => ApplyStamps.install(nodeDatabase(context, replica))));
     const removeStamps = async (): Promise<void> => void (await Promise.allSettled(stamps.map((stamp) => stamp.remove())));
     const forgetStamps = context.cleanup.add('replica apply stamps', removeStamps);

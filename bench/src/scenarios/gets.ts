@@ -3,7 +3,7 @@ import { formatCount, progress } from '../env/progress';
 import { type ClosedLoopResult, errorNote } from '../load/closed-loop';
 import { memcachedLoad, memcachedPreload, sqlLoad } from '../load/drivers';
 import type { ScenarioResult } from '../report/result';
-import { type BenchContext, nodeDatabase, type Scenario, sourceMemcached, sourceSql, valueFor } from './context';
+import { type BenchContext, nodeDatabase, type Scenario, sourceMemcached, sourceSql, valueFor, SOURCE_NODE } from './context';
 import { withReferenceMemcached } from './reference';
 
 function getKey(keys: number, worker: number, index: number): string {
@@ -46,7 +46,7 @@ export const getsScenario: Scenario = {
 
     // What the source's store answers for the same reads: each get is one point SELECT there.
     progress(`gets: the same keys as point SELECTs straight to the source's MariaDB…`);
-    const selects = await sqlLoad(nodeDatabase(context, 'source'), clients * options.pipeline, (worker, index) => ['SELECT * FROM test.demo_test WHERE c1 = ?', [getKey(keys.length, worker, index)]], load);
+    const selects = await sqlLoad(nodeDatabase(context, SOURCE_NODE), clients * options.pipeline, (worker, index) => ['SELECT * FROM test.demo_test WHERE c1 = ?', [getKey(keys.length, worker, index)]], load);
     progress(`gets: MariaDB ${formatCount(selects.perSecond)} point SELECTs/s`);
 
     const reference = await withReferenceMemcached(context, async (memcached) => {

@@ -3,10 +3,10 @@ import type { ResultRow } from '../report/result';
 import type { BenchContext } from './context';
 
 /** kbinlog's own services (not Kafka or MariaDB): the 300 MB target is about them. */
-export const SERVICES = ['source', 'replica-1', 'replica-2', 'coordinator'];
+export const SERVICES = ['node-1', 'node-2', 'node-3', 'coordinator'];
 
 /** Infrastructure processes, sampled for the JSON only. */
-const INFRA = ['kafka-kafka', 'mariadb-source', 'mariadb-replica-1', 'mariadb-replica-2'];
+const INFRA = ['kafka-kafka', 'mariadb-node-1', 'mariadb-node-2', 'mariadb-node-3'];
 
 /**
  * Scenario 6's instrument: a sampler of the services' resident memory (and, for context, the

@@ -3,7 +3,7 @@ import { formatCount, progress } from '../env/progress';
 import { type ClosedLoopResult, errorNote } from '../load/closed-loop';
 import { sqlLoad } from '../load/drivers';
 import type { ResultRow, ScenarioResult } from '../report/result';
-import { type BenchContext, nodeDatabase, type Scenario, sourceSql, valueFor } from './context';
+import { type BenchContext, nodeDatabase, type Scenario, sourceSql, valueFor, SOURCE_NODE } from './context';
 import { DIRECT_SCHEMA } from './reference';
 
 /** Through the source: created through its MySQL port, so the DDL replicates and the table has capture triggers. */
@@ -33,7 +33,7 @@ export const sqlScenario: Scenario = {
   async run(context: BenchContext): Promise<ScenarioResult> {
     const { options } = context;
     const throughSource = sourceSql(context);
-    const direct = nodeDatabase(context, 'source');
+    const direct = nodeDatabase(context, SOURCE_NODE);
     await runStatements(throughSource, tableDdl(SOURCE_SCHEMA));
     await runStatements(direct, tableDdl(DIRECT_SCHEMA));
     const load = { durationS: options.durationS, warmupS: options.warmupS };

@@ -5,7 +5,7 @@ import { formatCount, progress } from '../env/progress';
 import { type ClosedLoopResult, errorNote } from '../load/closed-loop';
 import { memcachedLoad, sqlLoad } from '../load/drivers';
 import type { ResultRow, ScenarioResult } from '../report/result';
-import { type BenchContext, nodeDatabase, type Scenario, sourceMemcached, valueFor, workerKey } from './context';
+import { type BenchContext, nodeDatabase, type Scenario, sourceMemcached, valueFor, workerKey, SOURCE_NODE } from './context';
 import { largestServicePeak, memoryRows, memorySampler } from './memory';
 import { DIRECT_SCHEMA, withReferenceMemcached } from './reference';
 
@@ -43,7 +43,7 @@ async function runClientCount(context: BenchContext, clients: number, memcached:
   logRun(`kbinlog, ${clients} client(s)`, kbinlog);
 
   progress(`writes: ${clients} client(s) as autocommit SQL straight into MariaDB…`);
-  const sql = await sqlLoad(nodeDatabase(context, 'source'), clients, (worker, index) => [DIRECT_SET_SQL, [key(worker, index), value(index), index + 1]], load);
+  const sql = await sqlLoad(nodeDatabase(context, SOURCE_NODE), clients, (worker, index) => [DIRECT_SET_SQL, [key(worker, index), value(index), index + 1]], load);
   logRun(`MariaDB autocommit SQL, ${clients} client(s)`, sql);
 
   let reference: ClosedLoopResult | undefined;
@@ -90,7 +90,7 @@ export const writesScenario: Scenario = {
   name: 'writes',
   async run(context: BenchContext): Promise<ScenarioResult> {
     const { options } = context;
-    await runStatements(nodeDatabase(context, 'source'), [`CREATE DATABASE IF NOT EXISTS ${DIRECT_SCHEMA}`, `CREATE TABLE IF NOT EXISTS ${DIRECT_SCHEMA}.demo_test LIKE test.demo_test`]);
+    await runStatements(nodeDatabase(context, SOURCE_NODE), [`CREATE DATABASE IF NOT EXISTS ${DIRECT_SCHEMA}`, `CREATE TABLE IF NOT EXISTS ${DIRECT_SCHEMA}.demo_test LIKE test.demo_test`]);
     const sampler = memorySampler(context);
     const runs: ClientCountRun[] = [];
     let endRss = new Map<string, number>();

@@ -3,3 +3,7 @@ export * from './lib/config/load-config';
 export * from './lib/run-service';
 export * from './lib/service-identity';
 export * from './lib/http-endpoint';
+export * from './lib/http/problem';
+export * from './lib/http/problem.filter';
+export * from './lib/http/request-body';
+export * from './lib/http/request-body.decorator';

@@ -14,3 +14,4 @@ export * from './lib/cluster/log-oracle';
 export * from './lib/cluster/convergence';
 export * from './lib/cluster/coordinator-api';
 export * from './lib/cluster/test-cluster';
+export * from './lib/topology';

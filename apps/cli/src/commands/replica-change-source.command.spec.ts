@@ -1,5 +1,5 @@
 import { type FakeService, fakeService, runCli } from '../support/cli.spec-helper';
-import { binlogPosition } from './replica-change-source.command';
+import { binlogPosition } from '../support/replica-api';
 
 describe('kbinlog replica change-source', () => {
   let service: FakeService;

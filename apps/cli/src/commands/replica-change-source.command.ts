@@ -1,19 +1,8 @@
-import { formatCoordinates, InvalidCoordinatesError, parseCoordinates } from '@kbinlog/binlog';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { type CliIo, processIo } from '../support/cli-io';
-import { pick, replicaUrlOption } from '../support/replica-api';
+import { binlogPosition, pick, replicaUrlOption } from '../support/replica-api';
 import { formatVertical } from '../support/result-format';
 import { asRecord, callService } from '../support/service-api';
-
-/** Checked here too, so a typo never reaches the replica. */
-export function binlogPosition(value: string): string {
-  try {
-    return formatCoordinates(parseCoordinates(value));
-  } catch (error) {
-    if (error instanceof InvalidCoordinatesError) throw new InvalidArgumentError(error.message);
-    throw error;
-  }
-}
 
 /** `kbinlog replica change-source --position <coords>`: CHANGE REPLICATION SOURCE TO SOURCE_LOG_POS. */
 export function replicaChangeSourceCommand(io: CliIo = processIo): Command {

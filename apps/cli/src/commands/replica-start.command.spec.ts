@@ -29,6 +29,16 @@ describe('kbinlog replica start / stop', () => {
     expect(out).not.toContain('Executed_Gtid_Set');
   });
 
+  it('sends START REPLICA UNTIL with the coordinates, checked first', async () => {
+    const { code } = await runCli(['replica', 'start', '--sql-thread', '--until', 'kbinlog.prod.binlog-0:77', '--url', service.url]);
+    expect(code).toBe(0);
+    expect(JSON.parse(service.requests.at(-1)?.body ?? '')).toEqual({ thread: 'sql', until: 'kbinlog.prod.binlog-0:77' });
+    const before = service.requests.length;
+    expect((await runCli(['replica', 'start', '--until', 'kbinlog.prod.binlog-0:x', '--url', service.url])).err).toMatch(/invalid binlog coordinates/);
+    expect((await runCli(['replica', 'start', '--io-thread', '--until', 'kbinlog.prod.binlog-0:7', '--url', service.url])).err).toMatch(/cannot be used with/);
+    expect(service.requests.length).toBe(before);
+  });
+
   it('refuses --io-thread together with --sql-thread', async () => {
     const { code, err } = await runCli(['replica', 'start', '--io-thread', '--sql-thread', '--url', service.url]);
     expect(code).not.toBe(0);

@@ -47,15 +47,15 @@ export function stackCommand(io: CliIo): Command {
   stack
     .command('up')
     .description('start the local cluster (installs Kafka and MariaDB on first use) and print how to connect')
-    .option('--replicas <n>', `number of replicas (0..${MAX_REPLICAS})`, replicaCount, DEFAULT_STACK_OPTIONS.replicas)
+    .option('--replicas <n>', `number of nodes besides node-1, which starts as source (0..${MAX_REPLICAS})`, replicaCount, DEFAULT_STACK_OPTIONS.replicas)
     .addOption(new Option('--store <kind>', "each node's own database: a local MariaDB server, or a SQLite file (memcached writes only)").choices(['mariadb', 'sqlite']).default(DEFAULT_STACK_OPTIONS.store))
     .option('--cluster <name>', 'cluster name', DEFAULT_STACK_OPTIONS.cluster)
     .option('--detach', 'return once everything runs (default: stay in the foreground; Ctrl-C stops the cluster)')
     .option('--kafka-port <port>', 'Kafka bootstrap port', port, DEFAULT_STACK_OPTIONS.kafkaPort)
-    .option('--mariadb-base-port <port>', "the source's MariaDB port; replica N uses base + N", port, DEFAULT_STACK_OPTIONS.mariadbBasePort)
-    .option('--http-base-port <port>', "the coordinator's HTTP port; source base + 1, replica N base + 1 + N", port, DEFAULT_STACK_OPTIONS.httpBasePort)
-    .option('--memcached-port <port>', "the source's memcached port", port, DEFAULT_STACK_OPTIONS.memcachedPort)
-    .option('--mysql-port <port>', "the source's MySQL-protocol port (SQL writes; MariaDB stores)", port, DEFAULT_STACK_OPTIONS.mysqlPort)
+    .option('--mariadb-base-port <port>', "node-1's MariaDB port; node N uses base + N - 1", port, DEFAULT_STACK_OPTIONS.mariadbBasePort)
+    .option('--http-base-port <port>', "the coordinator's HTTP port; node N uses base + N", port, DEFAULT_STACK_OPTIONS.httpBasePort)
+    .option('--memcached-port <port>', "node-1's memcached port; node N uses port + N - 1", port, DEFAULT_STACK_OPTIONS.memcachedPort)
+    .option('--mysql-port <port>', "node-1's MySQL-protocol port (SQL writes; MariaDB stores); node N uses port + N - 1", port, DEFAULT_STACK_OPTIONS.mysqlPort)
     .action(async (options: { replicas: number; store: string; cluster: string; detach?: boolean; kafkaPort: number; mariadbBasePort: number; httpBasePort: number; memcachedPort: number; mysqlPort: number }) => {
       const paths = stackPaths();
       const layout = stackLayout({
@@ -79,15 +79,17 @@ export function stackCommand(io: CliIo): Command {
       await printStatus(io, false);
       const source = layout.nodes[0];
       const replica = layout.nodes[1]?.database ? layout.nodes[1] : source;
+      const coordinator = `http://127.0.0.1:${options.httpBasePort}`;
       io.out(
         [
           '',
-          'Connect:',
+          `Connect (${source.name} starts as source; after a switchover or failover \`bin/kbinlog source --coordinator ${coordinator}\` tells where to write):`,
           `  memcached   telnet 127.0.0.1 ${source.memcachedPort}            (writes: the source)`,
           ...(source.mysqlPort !== null ? [`  SQL writes  mariadb -h127.0.0.1 -P${source.mysqlPort} -ukbinlog -pkbinlog   (the source's MySQL port)`] : []),
           `  SQL reads   ${sqlCommand(replica.database)}   (${replica.name}'s own database${replica.database?.store === 'mariadb' && replica !== source ? ', read_only' : ''})`,
           `  binlog      kcat -C -b ${layout.kafka.brokers} -t kbinlog.${layout.cluster}.binlog -f '%o %k %h %s\\n'`,
-          `  status      bin/kbinlog status; bin/kbinlog replica status --url http://127.0.0.1:${layout.nodes[1]?.httpPort ?? 8082}`,
+          `  topology    bin/kbinlog topology --coordinator ${coordinator}; bin/kbinlog switchover --to ${layout.nodes[1]?.name ?? source.name}`,
+          `  status      bin/kbinlog status --url http://127.0.0.1:${source.httpPort}; bin/kbinlog replica status --url http://127.0.0.1:${layout.nodes[1]?.httpPort ?? 8082}`,
           '  stop        bin/kbinlog stack down',
           '',
         ].join('\n'),
@@ -110,7 +112,7 @@ export function stackCommand(io: CliIo): Command {
 
   stack
     .command('status')
-    .description('list every node: name, role, state, endpoints and its database URL (exit 1 unless all run)')
+    .description("list every node: name, its live role, state, endpoints and its database URL (exit 1 unless all run)")
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       if (!(await printStatus(io, options.json === true))) process.exitCode = 1;

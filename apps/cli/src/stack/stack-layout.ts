@@ -6,6 +6,9 @@ import { isAbsolute, join } from 'node:path';
  */
 export type NodeRole = 'source' | 'replica' | 'coordinator';
 
+/** The service a process runs: every database node runs the node service (apps/source), which changes role at run time. */
+export type StackApp = 'source' | 'coordinator';
+
 export type StoreKind = 'mariadb' | 'sqlite';
 
 /** A node's own database: a local MariaDB instance, or a SQLite file. */
@@ -15,11 +18,13 @@ export type NodeDatabaseLayout =
 
 export interface StackNode {
   readonly name: string;
+  readonly app: StackApp;
+  /** The role it starts in (`--role`); the coordinator may move the source later. */
   readonly role: NodeRole;
   readonly serverId: number | null;
   readonly httpPort: number;
   readonly memcachedPort: number | null;
-  /** The source's MySQL-protocol port (SQL writes); none on replicas and on SQLite stores. */
+  /** The node's MySQL-protocol port (SQL writes while it is source); none on SQLite stores. */
   readonly mysqlPort: number | null;
   /** The node's own database, none for the coordinator. */
   readonly database: NodeDatabaseLayout | null;
@@ -71,47 +76,30 @@ export function stackLayout(options: StackOptions): StackLayout {
   if (!Number.isInteger(options.replicas) || options.replicas < 0 || options.replicas > MAX_REPLICAS) {
     throw new RangeError(`--replicas must be an integer 0..${MAX_REPLICAS}, got ${options.replicas}`);
   }
-  const replicas: StackNode[] = Array.from({ length: options.replicas }, (_, index) => ({
-    name: `replica-${index + 1}`,
-    role: 'replica',
-    serverId: index + 2,
-    httpPort: options.httpBasePort + 2 + index,
-    memcachedPort: null,
-    mysqlPort: null,
-    database: database(options, `replica-${index + 1}`, options.mariadbBasePort + 1 + index),
+  // node-1 starts as source, the others as replicas; any of them may become source later.
+  const nodes: StackNode[] = Array.from({ length: options.replicas + 1 }, (_, index) => ({
+    name: `node-${index + 1}`,
+    app: 'source',
+    role: index === 0 ? 'source' : 'replica',
+    serverId: index + 1,
+    httpPort: options.httpBasePort + 1 + index,
+    memcachedPort: options.memcachedPort + index,
+    // SQL runs on the node's own database as written: a MariaDB store only.
+    mysqlPort: options.store === 'mariadb' ? options.mysqlPort + index : null,
+    database: database(options, `node-${index + 1}`, options.mariadbBasePort + index),
   }));
   return {
     cluster: options.cluster,
     kafka: { instance: 'kafka', port: options.kafkaPort, brokers: `127.0.0.1:${options.kafkaPort}` },
-    nodes: [
-      {
-        name: 'source',
-        role: 'source',
-        serverId: 1,
-        httpPort: options.httpBasePort + 1,
-        memcachedPort: options.memcachedPort,
-        // SQL runs on the source's own database as written: a MariaDB store only.
-        mysqlPort: options.store === 'mariadb' ? options.mysqlPort : null,
-        database: database(options, 'source', options.mariadbBasePort),
-      },
-      ...replicas,
-      { name: 'coordinator', role: 'coordinator', serverId: null, httpPort: options.httpBasePort, memcachedPort: null, mysqlPort: null, database: null },
-    ],
+    nodes: [...nodes, { name: 'coordinator', app: 'coordinator', role: 'coordinator', serverId: null, httpPort: options.httpBasePort, memcachedPort: null, mysqlPort: null, database: null }],
   };
 }
 
 /** The command line that starts a node of the layout. */
 export function nodeArguments(layout: StackLayout, node: StackNode): string[] {
-  const common = ['--http-port', String(node.httpPort)];
-  if (node.role === 'coordinator' || !node.database || node.serverId === null) return common;
-  const flags = [
-    ...common,
-    '--cluster', layout.cluster,
-    '--kafka-brokers', layout.kafka.brokers,
-    '--database-url', node.database.url,
-    '--node-name', node.name,
-    '--server-id', String(node.serverId),
-  ];
+  const common = ['--http-port', String(node.httpPort), '--cluster', layout.cluster, '--kafka-brokers', layout.kafka.brokers];
+  if (node.app === 'coordinator' || !node.database || node.serverId === null) return common;
+  const flags = [...common, '--database-url', node.database.url, '--node-name', node.name, '--server-id', String(node.serverId), '--role', node.role];
   if (node.memcachedPort !== null) flags.push('--memcached-port', String(node.memcachedPort));
   if (node.mysqlPort !== null) flags.push('--mysql-port', String(node.mysqlPort));
   return flags;

@@ -44,7 +44,7 @@ export function logFile(paths: StackPaths, node: StackNode): string {
 }
 
 function entryPoint(paths: StackPaths, node: StackNode): string {
-  const entry = join(paths.root, 'dist', 'apps', node.role, 'src', 'main.js');
+  const entry = join(paths.root, 'dist', 'apps', node.app, 'src', 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
   return entry;
 }
@@ -56,7 +56,7 @@ export function runningPid(paths: StackPaths, node: StackNode): number | undefin
   const pid = Number(readFileSync(file, 'utf8').trim());
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes(join('apps', node.role, 'src', 'main.js')) ? pid : undefined;
+    return cmdline.includes(join('apps', node.app, 'src', 'main.js')) ? pid : undefined;
   } catch {
     return undefined;
   }
@@ -68,6 +68,17 @@ async function healthy(node: StackNode): Promise<boolean> {
     return response.ok;
   } catch {
     return false;
+  }
+}
+
+/** What the node says it is now: the coordinator may have moved the source since the stack started. */
+async function liveRole(node: StackNode): Promise<string> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${node.httpPort}/node`, { signal: AbortSignal.timeout(1000) });
+    const report = (await response.json()) as { role?: unknown };
+    return response.ok && typeof report.role === 'string' ? report.role : '-';
+  } catch {
+    return '-';
   }
 }
 
@@ -113,7 +124,7 @@ export async function stackUp(paths: StackPaths, layout: StackLayout, progress: 
   for (const node of layout.nodes) {
     if (node.database?.store === 'sqlite') mkdirSync(dirname(node.database.file), { recursive: true });
   }
-  // The source first: it creates the binlog topic and the replicas follow its log.
+  // node-1 first: it starts as source and creates the binlog topic; the others follow its log.
   for (const node of layout.nodes) await startNode(paths, layout, node, progress);
 }
 
@@ -137,7 +148,7 @@ export function readLayout(paths: StackPaths): StackLayout | undefined {
   return existsSync(paths.stateFile) ? (JSON.parse(readFileSync(paths.stateFile, 'utf8')) as StackLayout) : undefined;
 }
 
-/** Stops the nodes (replicas and coordinator first, the source last), then Kafka and MariaDB. */
+/** Stops the coordinator first (no failover while the stack goes down), then the nodes, then Kafka and MariaDB. */
 export async function stackDown(paths: StackPaths, progress: Progress, { infra = true } = {}): Promise<void> {
   const layout = readLayout(paths);
   if (!layout) {
@@ -160,6 +171,7 @@ export async function stackDown(paths: StackPaths, progress: Progress, { infra =
 
 export interface NodeState {
   readonly name: string;
+  /** The role the node reports now (GET /node), `-` if it does not answer; `coordinator` for the coordinator. */
   readonly role: string;
   readonly state: 'running' | 'unhealthy' | 'stopped';
   readonly pid: number | null;
@@ -178,7 +190,7 @@ export async function stackStatus(paths: StackPaths): Promise<{ cluster: string;
       const pid = runningPid(paths, node) ?? null;
       return {
         name: node.name,
-        role: node.role,
+        role: node.app === 'coordinator' ? 'coordinator' : pid === null ? '-' : await liveRole(node),
         state: pid === null ? 'stopped' : (await healthy(node)) ? 'running' : 'unhealthy',
         pid,
         http: `http://127.0.0.1:${node.httpPort}`,

@@ -1,4 +1,5 @@
-import { Option } from 'commander';
+import { formatCoordinates, InvalidCoordinatesError, parseCoordinates } from '@kbinlog/binlog';
+import { InvalidArgumentError, Option } from 'commander';
 import { serviceUrlOption } from './service-api';
 
 export const REPLICA_URL_ENV = 'KBINLOG_REPLICA_URL';
@@ -42,4 +43,14 @@ export const CONTROL_FIELDS = [
 
 export function pick(record: Readonly<Record<string, unknown>>, fields: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(fields.filter((field) => field in record).map((field) => [field, record[field]]));
+}
+
+/** Binlog coordinates, checked here too so a typo never reaches the replica. */
+export function binlogPosition(value: string): string {
+  try {
+    return formatCoordinates(parseCoordinates(value));
+  } catch (error) {
+    if (error instanceof InvalidCoordinatesError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
 }

@@ -42,9 +42,10 @@ async function failure(response: Response, target: string): Promise<ServiceApiEr
 
 /**
  * One request to a kbinlog service's HTTP API, returning its JSON answer. Errors come back as
- * ServiceApiError carrying the service's own explanation (problem detail).
+ * ServiceApiError carrying the service's own explanation (problem detail). A request that holds
+ * its answer on purpose (SOURCE_POS_WAIT) passes a longer `timeoutMs`.
  */
-export async function callService(base: string, method: 'GET' | 'POST', path: string, body?: object): Promise<unknown> {
+export async function callService(base: string, method: 'GET' | 'POST', path: string, body?: object, timeoutMs = TIMEOUT_MS): Promise<unknown> {
   const target = `${method} ${base}${path}`;
   let response: Response;
   try {
@@ -52,7 +53,7 @@ export async function callService(base: string, method: 'GET' | 'POST', path: st
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;

@@ -1,3 +1,4 @@
+import { PROMOTION_RULES } from '@kbinlog/topology';
 import { hostSchema, nodeOptions, type OptionValues, portSchema, positiveIntSchema, serviceOptions, topicOptions } from '@kbinlog/service-runtime';
 import { z } from 'zod';
 import { parseSqlUsers } from './sql/sql-users';
@@ -5,6 +6,9 @@ import { parseSqlUsers } from './sql/sql-users';
 export const SOURCE_OPTIONS = {
   ...nodeOptions({ nodeName: 'source', serverId: 1 }),
   ...topicOptions(),
+  role: { flag: 'role', env: 'KBINLOG_ROLE', description: "the role the node takes when the topology assigns no source (source|replica); an assignment decides otherwise", schema: z.enum(['source', 'replica']), default: 'source' },
+  promotionRule: { flag: 'promotion-rule', env: 'KBINLOG_PROMOTION_RULE', description: `whether a coordinator may pick this node as the next source (${PROMOTION_RULES.join('|')})`, schema: z.enum(PROMOTION_RULES), default: 'neutral' },
+  heartbeatIntervalMs: { flag: 'heartbeat-interval-ms', env: 'KBINLOG_HEARTBEAT_INTERVAL_MS', description: 'how often the source appends a heartbeat group (pt-heartbeat) while a coordinator assigns it', schema: positiveIntSchema(60_000), default: '1000' },
   memcachedHost: { flag: 'memcached-host', env: 'KBINLOG_MEMCACHED_HOST', description: 'address the memcached protocol listens on', schema: hostSchema, default: '127.0.0.1' },
   memcachedPort: { flag: 'memcached-port', env: 'KBINLOG_MEMCACHED_PORT', description: 'memcached protocol port; 0 picks a free port', schema: portSchema, default: '11211' },
   wBatchSize: { flag: 'w-batch-size', env: 'KBINLOG_W_BATCH_SIZE', description: 'writes that may share one binlog group (daemon_memcached_w_batch_size)', schema: positiveIntSchema(10_000), default: '1' },

@@ -2,6 +2,8 @@ import { type BinlogGroup, BinlogFormatError, decodeBinlogGroup } from '@kbinlog
 import type { Consumer, Kafka } from 'kafkajs';
 
 const SEEK_TIMEOUT_MS = 60_000;
+const SESSION_TIMEOUT_MS = 6_000;
+const HEARTBEAT_INTERVAL_MS = 1_000;
 
 /** A record read from the binlog: a group, or the reason it could not be read. */
 export type FetchedRecord =
@@ -34,7 +36,16 @@ export class BinlogReader {
     private readonly topic: string,
     groupId: string,
   ) {
-    this.consumer = kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+    this.consumer = kafka.consumer({
+      groupId,
+      readUncommitted: false,
+      maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+      // A node killed with SIGKILL leaves its member in the group until the session times out, and
+      // its restarted fetcher cannot join before that: the broker's minimum (6 s), not kafkajs' 30 s.
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+    });
   }
 
   async start(fromOffset: bigint, handlers: ReaderHandlers): Promise<void> {
@@ -73,7 +84,14 @@ export class BinlogReader {
             throw error;
           }
         });
-        await handlers.onRecords(records);
+        // The relay may hold this batch back for longer than the session (a full buffer while the
+        // applier catches up): keep the membership alive meanwhile, as kafkajs asks of slow batches.
+        const beating = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
+        try {
+          await handlers.onRecords(records);
+        } finally {
+          clearInterval(beating);
+        }
         if (records.length > 0) nextFetch = records[records.length - 1].offset + 1n;
         await heartbeat();
       },

@@ -70,6 +70,11 @@ export function channelLogTo(logger: StructuredLog): ChannelLog {
   };
 }
 
+/** START REPLICA UNTIL SOURCE_LOG_POS: the applier applies every group below `untilOffset`, then stops. */
+export interface ApplierStart {
+  readonly untilOffset?: bigint;
+}
+
 interface LastError {
   readonly errno: number;
   readonly message: string;
@@ -100,7 +105,14 @@ export interface ReplicaStatus {
   readonly Last_SQL_Errno: number;
   readonly Last_SQL_Error: string;
   readonly Last_SQL_Error_Timestamp: string;
+  /** START REPLICA UNTIL SOURCE_LOG_POS while the applier runs with it (MySQL clears it when the applier stops). */
+  readonly Until_Condition: 'None' | 'SOURCE_POS';
+  readonly Until_Log_File: string;
+  readonly Until_Log_Pos: string;
+  /** pt-heartbeat's lag: floor(Milliseconds_Behind_Source / 1000). */
   readonly Seconds_Behind_Source: number | null;
+  /** Not in MySQL: now minus the commit time of the last applied group; null before the first. */
+  readonly Milliseconds_Behind_Source: number | null;
   readonly Source_Server_Id: number | null;
   readonly Source_UUID: string;
   readonly Retrieved_Gtid_Set: string;
@@ -111,6 +123,16 @@ export interface ReplicaStatus {
   /** Not in MySQL: the positions as kbinlog coordinates, for copy and paste. */
   readonly Read_Source_Coordinates: string;
   readonly Exec_Source_Coordinates: string;
+  /** '' without an UNTIL condition. */
+  readonly Until_Source_Coordinates: string;
+}
+
+/** A SOURCE_POS_WAIT in progress: resolved from the apply loop, never by polling. */
+interface PositionWaiter {
+  readonly offset: bigint;
+  readonly appliedBefore: number;
+  readonly resolve: (result: number | null) => void;
+  readonly timer: NodeJS.Timeout | undefined;
 }
 
 const NO_ERROR = { errno: 0, message: '', timestamp: '' } as const;
@@ -127,7 +149,6 @@ const NO_ERROR = { errno: 0, message: '', timestamp: '' } as const;
 export class ReplicationChannel {
   private applied!: AppliedPosition;
   private readPosition = 0n;
-  private highWatermark = 0n;
   private retrieved = GtidSet.EMPTY;
   private lastSource: { serverId: number; uuid: string } | undefined;
   private reader: BinlogReader | undefined;
@@ -142,6 +163,11 @@ export class ReplicationChannel {
   private mirrorTimer: NodeJS.Timeout | undefined;
   private mirrored = -1n;
   private readonly filter: EventFilter | undefined;
+  /** START REPLICA UNTIL's position while the applier runs with one. */
+  private until: bigint | undefined;
+  /** Groups applied since the channel was made: SOURCE_POS_WAIT counts with it. */
+  private appliedGroups = 0;
+  private positionWaiters: PositionWaiter[] = [];
 
   constructor(
     private readonly kafka: Kafka,
@@ -173,8 +199,8 @@ export class ReplicationChannel {
     return this.applierStop !== undefined;
   }
 
-  async start(): Promise<void> {
-    await this.startApplier();
+  async start(options: ApplierStart = {}): Promise<void> {
+    await this.startApplier(options);
     await this.startFetcher();
   }
 
@@ -194,9 +220,10 @@ export class ReplicationChannel {
     try {
       await reader.start(from, {
         onRecords: (records) => this.relayRecords(records),
-        onFetched: (nextOffset, highWatermark) => {
+        onFetched: (nextOffset) => {
+          // A batch a stopped fetcher no longer relayed must not count as read.
+          if (this.reader !== reader) return;
           if (nextOffset > this.readPosition) this.readPosition = nextOffset;
-          this.highWatermark = highWatermark;
           this.wakeRelay();
         },
         onStopped: (error) => {
@@ -225,9 +252,15 @@ export class ReplicationChannel {
     this.log.info({ event: 'fetcher.stopped' }, 'fetcher stopped');
   }
 
-  async startApplier(): Promise<void> {
+  /**
+   * START REPLICA SQL_THREAD [UNTIL SOURCE_LOG_POS]. With `untilOffset` the applier applies
+   * every group whose offset is below it, then stops without an error, as MySQL's SQL thread
+   * does; a position already passed stops it at once. No-op while it runs.
+   */
+  async startApplier(options: ApplierStart = {}): Promise<void> {
     if (this.applierStop) return;
     this.sqlError = NO_ERROR;
+    this.until = options.untilOffset;
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     this.applierStop = stop;
@@ -240,7 +273,7 @@ export class ReplicationChannel {
     if (!stop) return;
     stop();
     await this.applierDone;
-    this.applierStop = undefined;
+    this.applierStopped();
     await this.mirrorPosition();
     if (this.mirrorTimer) clearInterval(this.mirrorTimer);
   }
@@ -271,12 +304,39 @@ export class ReplicationChannel {
     }
   }
 
+  /**
+   * SOURCE_POS_WAIT: resolves with the number of groups applied while waiting once everything
+   * below `offset` is applied (0 if it already is), -1 after `timeoutMs`, or null if the
+   * applier is not running or stops first. Without `timeoutMs` it waits as long as it takes.
+   */
+  waitForPosition(offset: bigint, timeoutMs?: number): Promise<number | null> {
+    if (!this.applierStop) return Promise.resolve(null);
+    if (this.appliedThrough(offset)) return Promise.resolve(0);
+    return new Promise((resolve) => {
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.positionWaiters = this.positionWaiters.filter((waiter) => waiter.timer !== timer);
+              resolve(-1);
+            }, timeoutMs);
+      this.positionWaiters.push({ offset, appliedBefore: this.appliedGroups, resolve, timer });
+    });
+  }
+
+  /** pt-heartbeat's lag: how old the last applied group is, in ms; null before the first. */
+  appliedAgeMs(): number | null {
+    const committedUs = this.applied.lastCommitTimeUs;
+    return committedUs === 0 ? null : Math.max(0, Math.floor(Date.now() - committedUs / 1000));
+  }
+
   status(): ReplicaStatus {
     const io = this.reader !== undefined;
     const sql = this.applierStop !== undefined;
     const lastError = this.sqlError.errno !== 0 ? this.sqlError : this.ioError;
-    const caughtUp = this.relay.length === 0 && !this.applying && this.readPosition >= this.highWatermark;
     const file = `${this.options.topic}-0`;
+    const ageMs = this.appliedAgeMs();
+    const until = sql ? this.until : undefined;
     const { Replicate_Rewrite_DB, ...filters } = this.options.filter?.status() ?? NO_FILTERS;
     return {
       Replica_IO_State: io ? 'Waiting for source to send event' : '',
@@ -296,9 +356,13 @@ export class ReplicationChannel {
       Last_SQL_Errno: this.sqlError.errno,
       Last_SQL_Error: this.sqlError.message,
       Last_SQL_Error_Timestamp: this.sqlError.timestamp,
-      // As MySQL: NULL unless both threads run; 0 when caught up; else the age of the last applied group.
-      Seconds_Behind_Source:
-        !io || !sql ? null : caughtUp || this.applied.lastCommitTimeUs === 0 ? 0 : Math.max(0, Math.floor((Date.now() * 1000 - this.applied.lastCommitTimeUs) / 1e6)),
+      Until_Condition: until === undefined ? 'None' : 'SOURCE_POS',
+      Until_Log_File: until === undefined ? '' : file,
+      Until_Log_Pos: until === undefined ? '0' : until.toString(),
+      // pt-heartbeat, not MySQL: the source's heartbeat groups keep a caught-up replica under one
+      // interval, and the age keeps growing while replication is stopped.
+      Seconds_Behind_Source: ageMs === null ? null : Math.floor(ageMs / 1000),
+      Milliseconds_Behind_Source: ageMs,
       Source_Server_Id: this.lastSource?.serverId ?? null,
       Source_UUID: this.lastSource?.uuid ?? '',
       Retrieved_Gtid_Set: this.retrieved.toString(),
@@ -308,6 +372,7 @@ export class ReplicationChannel {
       Channel_Name: '',
       Read_Source_Coordinates: formatCoordinates(binlogCoordinates(this.options.cluster, this.readPosition)),
       Exec_Source_Coordinates: formatCoordinates(binlogCoordinates(this.options.cluster, this.applied.nextOffset)),
+      Until_Source_Coordinates: until === undefined ? '' : formatCoordinates(binlogCoordinates(this.options.cluster, until)),
     };
   }
 
@@ -339,6 +404,13 @@ export class ReplicationChannel {
       this.wakeRelay();
     });
     while (!stopping) {
+      this.settleWaiters();
+      if (this.untilReached()) {
+        const { Until_Source_Coordinates: until, Exec_Source_Coordinates: at } = this.status();
+        this.log.info({ event: 'applier.until_reached', until, at }, 'applier reached its UNTIL position');
+        this.applierStopped();
+        return;
+      }
       const next = this.relay[0];
       if (!next) {
         await new Promise<void>((resolve) => this.relayWaiters.push(resolve));
@@ -357,6 +429,7 @@ export class ReplicationChannel {
       try {
         this.applied = await applyGroup(this.database, this.catalog, this.applied, offset, record.group, this.options.execMode, this.filter);
         this.lastSource = { serverId: record.group.serverId, uuid: parseGtid(record.group.gtid).serverUuid };
+        this.appliedGroups += 1;
         this.dropHead();
       } catch (error) {
         this.failApplier(error instanceof ApplyError ? error.errno : 1205, error instanceof Error ? error.message : String(error));
@@ -373,9 +446,53 @@ export class ReplicationChannel {
     this.wakeRelay();
   }
 
+  /**
+   * Everything below `offset` is applied: the applied position reached it, or the fetcher read
+   * past it and nothing fetched is left to apply (the offsets between are transaction markers or
+   * aborted records, invariant 7).
+   */
+  private appliedThrough(offset: bigint): boolean {
+    return this.applied.nextOffset >= offset || (this.readPosition >= offset && this.relay.length === 0 && !this.applying);
+  }
+
+  /** UNTIL SOURCE_LOG_POS holds: every group below it is applied, or the next one is at or past it. */
+  private untilReached(): boolean {
+    const until = this.until;
+    if (until === undefined) return false;
+    // A head below the applied position is dropped unapplied; one at or past `until` never applies.
+    const next = this.relay[0];
+    return this.appliedThrough(until) || (next !== undefined && next.offset >= until);
+  }
+
+  private settleWaiters(): void {
+    if (this.positionWaiters.length === 0) return;
+    const waiting: PositionWaiter[] = [];
+    for (const waiter of this.positionWaiters) {
+      if (!this.appliedThrough(waiter.offset)) {
+        waiting.push(waiter);
+        continue;
+      }
+      clearTimeout(waiter.timer);
+      waiter.resolve(this.appliedGroups - waiter.appliedBefore);
+    }
+    this.positionWaiters = waiting;
+  }
+
+  /** The applier is no longer running (stopped, failed or UNTIL reached): waits answer null. */
+  private applierStopped(): void {
+    this.applierStop = undefined;
+    this.until = undefined;
+    const waiters = this.positionWaiters;
+    this.positionWaiters = [];
+    for (const waiter of waiters) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(null);
+    }
+  }
+
   private failApplier(errno: number, message: string): void {
     this.sqlError = { errno, message, timestamp: new Date().toISOString() };
-    this.applierStop = undefined;
+    this.applierStopped();
     this.log.error({ event: 'applier.stopped', errno, error: message, at: this.status().Exec_Source_Coordinates }, 'applier stopped on error');
   }
 

@@ -1,13 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthController } from './health/health.controller';
+import { ProblemFilter } from './http/problem.filter';
 import { SERVICE_IDENTITY, type ServiceIdentity } from './service-identity';
 
 export interface ServiceRuntimeOptions extends ServiceIdentity {
   readonly logLevel: string;
 }
 
-/** What every kbinlog service has: structured JSON logs and GET /health. */
+/** What every kbinlog service has: structured JSON logs, GET /health and errors as problem JSON. */
 @Module({})
 export class ServiceRuntimeModule {
   static forService(options: ServiceRuntimeOptions): DynamicModule {
@@ -25,7 +27,7 @@ export class ServiceRuntimeModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: SERVICE_IDENTITY, useValue: { service: options.service, version: options.version } }],
+      providers: [{ provide: SERVICE_IDENTITY, useValue: { service: options.service, version: options.version } }, { provide: APP_FILTER, useClass: ProblemFilter }],
       exports: [SERVICE_IDENTITY],
     };
   }

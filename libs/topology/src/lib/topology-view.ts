@@ -57,15 +57,7 @@ export class TopologyView implements TopologySnapshot {
   }
 
   async start(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    let end: bigint;
-    try {
-      const offsets = await admin.fetchTopicOffsets(this.topic);
-      end = BigInt(offsets.find((entry) => entry.partition === 0)?.high ?? '0');
-    } finally {
-      await admin.disconnect();
-    }
+    const end = await this.endOffset();
     const { consumer, topic } = this;
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -83,11 +75,35 @@ export class TopologyView implements TopologySnapshot {
         if (batch.messages.length > 0) this.nextOffset = BigInt(batch.messages[batch.messages.length - 1].offset) + 1n;
       },
     });
-    const deadline = Date.now() + READY_TIMEOUT_MS;
+    await this.readTo(end, READY_TIMEOUT_MS);
+  }
+
+  /**
+   * Resolves once the view holds everything committed to the topic by now. A new leader calls it
+   * after fencing its predecessor, so it decides on the predecessor's last records, not on a
+   * view that lags them.
+   */
+  async catchUp(timeoutMs: number): Promise<void> {
+    await this.readTo(await this.endOffset(), timeoutMs);
+  }
+
+  private async endOffset(): Promise<bigint> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(this.topic);
+      return BigInt(offsets.find((entry) => entry.partition === 0)?.high ?? '0');
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async readTo(end: bigint, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     // The tail may be a transaction marker no batch hands over: the fetch position passing `end`
     // (END_BATCH_PROCESS's lastOffset counts markers) also means caught up.
     while (this.nextOffset < end) {
-      if (Date.now() > deadline) throw new Error(`topology ${topic}: read to offset ${this.nextOffset} of ${end} within ${READY_TIMEOUT_MS} ms`);
+      if (Date.now() > deadline) throw new Error(`topology ${this.topic}: read to offset ${this.nextOffset} of ${end} within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }

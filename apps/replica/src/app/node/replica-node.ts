@@ -1,29 +1,20 @@
-import { clusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange, type LogRange } from '@kbinlog/binlog-kafka';
+import { clusterNames, type ClusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange, type LogRange } from '@kbinlog/binlog-kafka';
 import { bootstrapInnodbMemcache, ensureNodeSchema, nodeServerUuid, openNodeDatabase, TableCatalog } from '@kbinlog/node-store';
+import type { NodeIdentity, ReplicaHost } from '@kbinlog/replica-feature';
 import { channelLogTo, ReplicationChannel } from '@kbinlog/replication';
+import { ensureTopologyTopic } from '@kbinlog/topology';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { REPLICA_CONFIG, type ReplicaConfig, replicationFilterOf } from '../replica-config';
-
-export interface NodeIdentity {
-  readonly node: string;
-  readonly server_id: number;
-  readonly server_uuid: string;
-}
 
 interface Running {
   readonly channel: ReplicationChannel;
   readonly identity: NodeIdentity;
+  readonly kafka: Kafka;
   readonly admin: Admin;
-  readonly topic: string;
+  readonly names: ClusterNames;
 }
 
-/**
- * The replica node: its own database, the binlog topic and one replication channel, opened
- * before the HTTP API listens (Nest runs onModuleInit first), so the API never sees a
- * half-open node; a node that cannot open exits instead of serving. ReplicaControl starts
- * replication once everything is open.
- */
 /** Logs why start-up failed; the process then exits with the error. */
 export function logStartFailure(logger: Logger, error: unknown): void {
   logger.error({ event: 'replica.start_failed', err: error, msg: 'replica could not start' });
@@ -31,8 +22,14 @@ export function logStartFailure(logger: Logger, error: unknown): void {
   Logger.flush();
 }
 
+/**
+ * The replica node: its own database, the binlog and topology topics and one replication
+ * channel, opened before the HTTP API listens (Nest runs onModuleInit first), so the API never
+ * sees a half-open node; a node that cannot open exits instead of serving. ReplicaBoot starts
+ * replication once everything is open.
+ */
 @Injectable()
-export class ReplicaNode implements OnModuleInit, OnModuleDestroy {
+export class ReplicaNode implements ReplicaHost, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('ReplicaNode');
   private running: Running | undefined;
   private stopping = false;
@@ -53,6 +50,12 @@ export class ReplicaNode implements OnModuleInit, OnModuleDestroy {
     return this.config.cluster;
   }
 
+  /** Where the node reports itself: the Kafka client and the cluster's topology topic. */
+  get topology(): { readonly kafka: Kafka; readonly topic: string } {
+    const { kafka, names } = this.started();
+    return { kafka, topic: names.topologyTopic };
+  }
+
   /** True once shutdown began: controls are refused, status still answers. */
   get closing(): boolean {
     return this.stopping;
@@ -60,8 +63,8 @@ export class ReplicaNode implements OnModuleInit, OnModuleDestroy {
 
   /** Where the binlog starts (retention may have deleted older groups) and ends now. */
   binlogBounds(): Promise<LogRange> {
-    const { admin, topic } = this.started();
-    return logRange(admin, topic);
+    const { admin, names } = this.started();
+    return logRange(admin, names.topic);
   }
 
   async onModuleInit(): Promise<void> {
@@ -107,6 +110,8 @@ export class ReplicaNode implements OnModuleInit, OnModuleDestroy {
       replicationFactor: config.binlogReplicationFactor,
       minInsyncReplicas: config.binlogMinInsyncReplicas,
     });
+    // The node reports itself there (ReplicaPresence); as durable as the binlog it describes.
+    const topologyState = await ensureTopologyTopic(admin, names.topologyTopic, config.binlogReplicationFactor);
 
     const filter = replicationFilterOf(config);
     if (!filter.isEmpty) this.logger.log({ event: 'replica.filters', ...filter.status(), msg: 'replication filters set' });
@@ -131,10 +136,10 @@ export class ReplicaNode implements OnModuleInit, OnModuleDestroy {
 
     const identity = { node: config.nodeName, server_id: config.serverId, server_uuid: serverUuid };
     this.logger.log(
-      { event: 'replica.opened', ...identity, topic: names.topic, topic_state: topicState, exec_position: channel.status().Exec_Source_Coordinates, executed_gtid_set: position.executedGtids.toString() },
+      { event: 'replica.opened', ...identity, topic: names.topic, topic_state: topicState, topology_topic_state: topologyState, exec_position: channel.status().Exec_Source_Coordinates, executed_gtid_set: position.executedGtids.toString() },
       'replica opened',
     );
-    return { channel, identity, admin, topic: names.topic };
+    return { channel, identity, kafka, admin, names };
   }
 
   /** Closes what start-up opened, newest first; the stopped channel still answers status. */

@@ -34,7 +34,8 @@ import {
 } from '@kbinlog/memcached-protocol';
 import { ApplyError, ER_DATA_TOO_LONG, mysqlQualifiedTable, type TableCatalog } from '@kbinlog/node-store';
 import type { DataSource } from 'typeorm';
-import { WriteRefusedError, type BinlogCommitter } from '../write-path/binlog-committer';
+import { WriteRefusedError } from '../write-path/binlog-committer';
+import type { WritePath } from '../write-path/node-writes';
 import { type Item, isLive, readRow, columnsOf, writeRow, type StoredRow } from './container-items';
 import type { InnodbMapping } from './innodb-mapping';
 import type { CommandHandler, MemcachedSession } from './memcached-server';
@@ -51,6 +52,9 @@ interface Decision {
 }
 
 type Decide = (current: Item | undefined, container: Container) => Decision;
+
+/** Commands that change items: gat and gats too, since they move an item's expiry. */
+const WRITING_COMMANDS: ReadonlySet<Command['kind']> = new Set(['store', 'cas', 'delete', 'arithmetic', 'touch', 'flush_all', 'gat']);
 
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
@@ -77,7 +81,7 @@ export class MemcachedEngine implements CommandHandler {
   constructor(
     private readonly mapping: InnodbMapping,
     private readonly database: DataSource,
-    private readonly committer: BinlogCommitter,
+    private readonly writes: WritePath,
     private readonly catalog: TableCatalog,
     private readonly version: string,
     private readonly connections: () => number,
@@ -86,35 +90,41 @@ export class MemcachedEngine implements CommandHandler {
 
   async execute(command: Command, session: MemcachedSession): Promise<Buffer | 'close'> {
     try {
-      switch (command.kind) {
-        case 'get':
-          return await this.get(command.keys, command.verb === 'gets', undefined, session);
-        case 'gat':
-          return await this.get(command.keys, command.verb === 'gats', command.exptime, session);
-        case 'store':
-          return this.quiet(command.noreply, await this.store(command.verb, command.key, command.flags, command.exptime, command.data, undefined, session));
-        case 'cas':
-          return this.quiet(command.noreply, await this.store('cas', command.key, command.flags, command.exptime, command.data, command.casUnique, session));
-        case 'delete':
-          return this.quiet(command.noreply, await this.delete(command.key, session));
-        case 'arithmetic':
-          return this.quiet(command.noreply, await this.arithmetic(command.verb, command.key, command.delta, session));
-        case 'touch':
-          return this.quiet(command.noreply, await this.touch(command.key, command.exptime, session));
-        case 'flush_all':
-          return this.quiet(command.noreply, await this.flushAll(command.delaySeconds, session));
-        case 'version':
-          return versionReply(this.version);
-        case 'verbosity':
-          return this.quiet(command.noreply, OK);
-        case 'stats':
-          return command.args.length > 0 ? ERROR : this.stats();
-        case 'quit':
-          return 'close';
-      }
+      // A node that is not the source refuses every command that would write, before it runs.
+      if (WRITING_COMMANDS.has(command.kind)) return await this.writes.admit(() => this.run(command, session));
+      return await this.run(command, session);
     } catch (error) {
       if (error instanceof ReplyError) return 'noreply' in command && command.noreply ? NOTHING : error.reply;
       return serverError(this.describeFailure(error));
+    }
+  }
+
+  private async run(command: Command, session: MemcachedSession): Promise<Buffer | 'close'> {
+    switch (command.kind) {
+      case 'get':
+        return await this.get(command.keys, command.verb === 'gets', undefined, session);
+      case 'gat':
+        return await this.get(command.keys, command.verb === 'gats', command.exptime, session);
+      case 'store':
+        return this.quiet(command.noreply, await this.store(command.verb, command.key, command.flags, command.exptime, command.data, undefined, session));
+      case 'cas':
+        return this.quiet(command.noreply, await this.store('cas', command.key, command.flags, command.exptime, command.data, command.casUnique, session));
+      case 'delete':
+        return this.quiet(command.noreply, await this.delete(command.key, session));
+      case 'arithmetic':
+        return this.quiet(command.noreply, await this.arithmetic(command.verb, command.key, command.delta, session));
+      case 'touch':
+        return this.quiet(command.noreply, await this.touch(command.key, command.exptime, session));
+      case 'flush_all':
+        return this.quiet(command.noreply, await this.flushAll(command.delaySeconds, session));
+      case 'version':
+        return versionReply(this.version);
+      case 'verbosity':
+        return this.quiet(command.noreply, OK);
+      case 'stats':
+        return command.args.length > 0 ? ERROR : this.stats();
+      case 'quit':
+        return 'close';
     }
   }
 
@@ -309,7 +319,7 @@ export class MemcachedEngine implements CommandHandler {
         if (store === 'memory') this.memory.flush(container.name);
         // MySQL logs flush_all as this statement [D]; it travels as a statement event.
         else {
-          await this.committer.statement({
+          await this.writes.statement({
             type: 'statement',
             schema: container.schema,
             sql: `TRUNCATE TABLE ${mysqlQualifiedTable(container.schema, container.table)}`,
@@ -334,7 +344,7 @@ export class MemcachedEngine implements CommandHandler {
   private async mutate(container: Container, key: string, stores: readonly string[], decide: Decide): Promise<Buffer> {
     let decision: Decision | undefined;
     if (stores.includes('table')) {
-      decision = await this.committer.write(async (manager) => {
+      decision = await this.writes.write(async (manager) => {
         const row: StoredRow | undefined = await readRow(manager, container, this.mapping.options, key, true);
         const live = isLive(row, nowSeconds()) ? row : undefined;
         const decided = decide(live?.item, container);

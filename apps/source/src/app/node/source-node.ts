@@ -1,27 +1,46 @@
 import { binlogCoordinates, formatCoordinates } from '@kbinlog/binlog';
-import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange } from '@kbinlog/binlog-kafka';
-import { bootstrapInnodbMemcache, ensureNodeSchema, type NodeDatabase, nodeServerUuid, openNodeDatabase, TableCatalog } from '@kbinlog/node-store';
+import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange, type LogRange } from '@kbinlog/binlog-kafka';
+import {
+  type AppliedPosition,
+  bootstrapInnodbMemcache,
+  ensureNodeSchema,
+  type NodeDatabase,
+  nodeServerUuid,
+  openNodeDatabase,
+  readAppliedPosition,
+  TableCatalog,
+} from '@kbinlog/node-store';
 import { channelLogTo, ReplicationChannel } from '@kbinlog/replication';
-import { KBINLOG_VERSION } from '@kbinlog/service-runtime';
+import { boundHttp, httpUrlOf, KBINLOG_VERSION } from '@kbinlog/service-runtime';
+import { MIN_SERVER_VERSION, parseServerVersion } from '@kbinlog/sql-statement';
+import { ensureTopologyTopic, NodeAnnouncer, type NodeReport, type NodeRole, TopologyView } from '@kbinlog/topology';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import { loadInnodbMapping } from '../memcached/innodb-mapping';
 import { MemcachedEngine } from '../memcached/memcached-engine';
 import { MemcachedServer } from '../memcached/memcached-server';
 import { SOURCE_CONFIG, type SourceConfig } from '../source-config';
-import { MIN_SERVER_VERSION, parseServerVersion } from '@kbinlog/sql-statement';
 import { BackendConnection } from '../sql/backend-connection';
 import { CaptureTriggers } from '../sql/capture-triggers';
-import { CLEAR_OWN_CAPTURE } from '../sql/row-capture';
 import { MysqlServer } from '../sql/mysql-server';
+import { CLEAR_OWN_CAPTURE } from '../sql/row-capture';
 import { SqlSession } from '../sql/sql-session';
 import { WriteGate } from '../sql/write-gate';
 import { BinlogCommitter } from '../write-path/binlog-committer';
 import { parseFaultInjection } from '../write-path/fault-injection';
+import { NodeWrites } from '../write-path/node-writes';
+import { ReadOnlyError } from '../write-path/read-only';
+import { endpointOf, nodeReportOf } from './node-report';
+import { NodeRoleState } from './node-role';
+import { PromotionSteps } from './promotion-steps';
 
 const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
+/** How long a promotion request waits for this node's topology view to show its assignment. */
+const ASSIGNMENT_WAIT_MS = 5_000;
+/** How long a demotion lets admitted writes finish before the rest are refused. */
+const DRAIN_TIMEOUT_MS = 10_000;
 
-/** SHOW MASTER STATUS, with MySQL's field names. */
+/** SHOW MASTER STATUS, with MySQL's field names; Role says whether the node writes there. */
 export interface SourceStatus {
   readonly File: string;
   readonly Position: string;
@@ -32,43 +51,118 @@ export interface SourceStatus {
   readonly Memcached_Port: number;
   /** The MySQL-protocol port; null on a SQLite store, which has no SQL front door. */
   readonly Mysql_Port: number | null;
+  readonly Role: NodeRole;
+}
+
+/** POST /node/demote's answer: the report, and the coordinates of the next offset it would have written. */
+export interface DemotionResult {
+  readonly report: NodeReport;
+  readonly position: string;
+}
+
+/** Why a promotion or demotion was refused or failed; the HTTP edge maps the code. */
+export class RoleChangeError extends Error {
+  constructor(
+    readonly code: 'not-assigned' | 'role-change-refused' | 'promotion-failed',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RoleChangeError';
+  }
 }
 
 /**
- * The source node's life: its database, the binlog writer (fencing any earlier writer), catching
- * up from its own log before it opens its memcached port (invariants 2 and 4), then serving.
+ * The node service: one database that applies the cluster's binlog, and that may also write it
+ * (docs/coordinator.md, "Nodes and roles"). A replica runs the replication channel and refuses
+ * writes; promotion fences the old writer (invariant 3), applies the log to its end (invariant 4)
+ * and only then opens the write path (log first, then the store: invariant 2); demotion closes it,
+ * lets admitted writes finish and starts the channel again. Which role it starts in, the
+ * topology's source assignment decides (`--role` only when there is none), so a restarted old
+ * source never fences the node that replaced it.
  */
 @Injectable()
 export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('source');
+  private readonly roles = new NodeRoleState();
+  private readonly writes: NodeWrites;
+  private readonly catalog = new TableCatalog();
+  private readonly startedAtMs = Date.now();
   private database!: NodeDatabase;
   private kafka!: Kafka;
   private admin!: Admin;
-  private writer!: BinlogWriter;
-  private committer!: BinlogCommitter;
-  private server!: MemcachedServer;
+  private view!: TopologyView;
+  private announcer: NodeAnnouncer | undefined;
+  private httpUrl = '';
   private serverUuid = '';
+  /** The position loaded at start, until a channel or committer holds a newer one. */
+  private storedPosition!: AppliedPosition;
+  private replication: ReplicationChannel | undefined;
+  private writer: BinlogWriter | undefined;
+  private committer: BinlogCommitter | undefined;
+  /** The assignment generation this node is source under; undefined while no coordinator assigned it. */
+  private generation: number | undefined;
+  private heartbeats: NodeJS.Timeout | undefined;
+  private heartbeatPending = false;
+  private engine!: MemcachedEngine;
+  private server!: MemcachedServer;
   private memcachedPort = 0;
   private mysql: MysqlServer | undefined;
   private mysqlPort: number | null = null;
+  private readonly triggers = new CaptureTriggers();
+  /** Promotions and demotions run one at a time, in the order asked. */
+  private roleChange: Promise<unknown> = Promise.resolve();
+  private stopping = false;
 
-  constructor(@Inject(SOURCE_CONFIG) private readonly config: SourceConfig) {}
+  constructor(@Inject(SOURCE_CONFIG) private readonly config: SourceConfig) {
+    // Clients are sent to the assigned source; while the assignment still names this node (it is
+    // demoting), nobody knows the next one yet.
+    const assigned = () => this.view?.source?.node;
+    this.writes = new NodeWrites(() => new ReadOnlyError(config.nodeName, assigned() === config.nodeName ? undefined : assigned()));
+    this.roles.onChange((role, from) => {
+      this.logger.log({ event: 'node.role', role, from, msg: `role ${role}` });
+      void this.announcer?.announce();
+    });
+  }
+
+  get role(): NodeRole {
+    return this.roles.role;
+  }
+
+  /** The replication channel while the node applies the log (replica role); undefined while it writes. */
+  get channel(): ReplicationChannel | undefined {
+    return this.replication;
+  }
+
+  get identity(): { readonly node: string; readonly server_id: number; readonly server_uuid: string } {
+    return { node: this.config.nodeName, server_id: this.config.serverId, server_uuid: this.serverUuid };
+  }
+
+  get cluster(): string {
+    return this.config.cluster;
+  }
+
+  /** True once shutdown began. */
+  get closing(): boolean {
+    return this.stopping;
+  }
+
+  /** Where the binlog starts and ends now. */
+  binlogBounds(): Promise<LogRange> {
+    return logRange(this.admin, clusterNames(this.config.cluster).topic);
+  }
 
   async onModuleInit(): Promise<void> {
     const { config } = this;
     const names = clusterNames(config.cluster);
     this.database = await openNodeDatabase(config.databaseUrl);
-    const { writer, reader } = this.database;
+    const { writer } = this.database;
     await ensureNodeSchema(writer);
     this.serverUuid = await nodeServerUuid(writer);
     await bootstrapInnodbMemcache(writer);
+    this.storedPosition = await readAppliedPosition(writer.manager, names.topic);
     this.logger.log({ event: 'node.database', store: this.database.store, location: this.database.location });
 
-    this.kafka = createKafka({
-      clientId: `kbinlog-source-${config.nodeName}`,
-      brokers: config.kafkaBrokers,
-      log: kafkaLogTo(this.logger),
-    });
+    this.kafka = createKafka({ clientId: `kbinlog-source-${config.nodeName}`, brokers: config.kafkaBrokers, log: kafkaLogTo(this.logger) });
     this.admin = this.kafka.admin();
     await this.admin.connect();
     const created = await ensureBinlogTopic(this.admin, names.topic, {
@@ -77,44 +171,274 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       minInsyncReplicas: config.binlogMinInsyncReplicas,
     });
     this.logger.log({ event: 'binlog.topic', topic: names.topic, created: created === 'created' });
+    await ensureTopologyTopic(this.admin, names.topologyTopic, config.binlogReplicationFactor);
+    this.view = new TopologyView(this.kafka, names.topologyTopic, { warn: (fields, message) => this.logger.warn({ ...fields, msg: message }) });
+    await this.view.start();
+    this.view.onChange((record) => {
+      if (record?.kind === 'source') this.assignmentChanged();
+    });
 
-    // Fence first: from here no earlier writer can commit, so the log end below is final.
-    this.writer = new BinlogWriter(this.kafka, names.topic, names.writerTransactionalId);
-    await this.writer.connect();
-    const catalog = new TableCatalog();
+    this.engine = await this.memcachedEngine();
+    this.server = new MemcachedServer({ execute: (command, session) => this.engine.execute(command, session) }, config.maxItemSize, {
+      info: (fields, message) => this.logger.log({ ...fields, msg: message }),
+      warn: (fields, message) => this.logger.warn({ ...fields, msg: message }),
+    });
+    this.mysql = await this.openSqlFrontDoor();
+
+    const assignment = this.view.source;
+    const startAs = assignment ? (assignment.node === config.nodeName ? 'source' : 'replica') : config.role;
+    this.logger.log({ event: 'node.starting_as', role: startAs, assignment: assignment ?? null, flag: config.role, msg: assignment ? `the topology assigns ${assignment.node} as source` : `no source assignment: role ${config.role} from --role` });
+    if (startAs === 'source') await this.promoteNow(assignment?.generation);
+    else await this.becomeReplica();
+    this.logger.log({ event: 'node.ready', role: this.role, server_uuid: this.serverUuid, server_id: config.serverId, position: this.status().Binlog_Coordinates });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config } = this;
+    this.memcachedPort = await this.server.listen(config.memcachedPort, config.memcachedHost);
+    this.logger.log({ event: 'memcached.listening', host: config.memcachedHost, port: this.memcachedPort, msg: 'memcached protocol listening' });
+    if (this.mysql) {
+      this.mysqlPort = await this.mysql.listen(config.mysqlPort, config.mysqlHost);
+      this.logger.log({ event: 'mysql.listening', host: config.mysqlHost, port: this.mysqlPort, msg: 'MySQL protocol listening' });
+    }
+    // The HTTP port is known only once Nest listens, after this hook: report from then on.
+    void boundHttp().then(async (http) => {
+      if (this.stopping) return;
+      this.httpUrl = httpUrlOf(http, config.advertiseHost);
+      const announcer = new NodeAnnouncer(this.kafka, clusterNames(config.cluster).topologyTopic, () => this.report(), config.topologyIntervalMs, {
+        warn: (fields, message) => this.logger.warn({ ...fields, msg: message }),
+      });
+      this.announcer = announcer;
+      await announcer.start().catch((error: unknown) => this.logger.warn({ event: 'topology.announcer_failed', error: String(error), msg: 'node reports will not reach the topology' }));
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    this.stopHeartbeats();
+    this.committer?.refuse('the source is shutting down');
+    await this.server?.close();
+    await this.mysql?.close();
+    await this.announcer?.stop().catch(() => undefined);
+    await this.replication?.stop().catch(() => undefined);
+    await this.view?.stop().catch(() => undefined);
+    await this.writer?.disconnect().catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+    await this.database?.close().catch(() => undefined);
+  }
+
+  /** POST /node/promote: become source under assignment `generation`, if the topology says so. */
+  promote(generation: number): Promise<NodeReport> {
+    return this.serialized(async () => {
+      const names = (view: TopologyView) => view.source?.node === this.config.nodeName && view.source.generation === generation;
+      // The coordinator writes the assignment just before it asks: give this view time to read it.
+      await this.view.waitFor((view) => (view.source?.generation ?? 0) >= generation, ASSIGNMENT_WAIT_MS, `assignment generation ${generation}`).catch(() => undefined);
+      if (!names(this.view)) {
+        const seen = this.view.source;
+        throw new RoleChangeError('not-assigned', `the topology assigns ${seen ? `${seen.node} as source under generation ${seen.generation}` : 'no source'}, not ${this.config.nodeName} under generation ${generation}`);
+      }
+      if (this.role === 'source') {
+        this.generation = generation;
+        this.startHeartbeats();
+        return this.report();
+      }
+      if (this.role !== 'replica') throw new RoleChangeError('role-change-refused', `${this.config.nodeName} is ${this.role}`);
+      try {
+        await this.promoteNow(generation);
+      } catch (error) {
+        throw new RoleChangeError('promotion-failed', `promotion failed, ${this.config.nodeName} is a replica again: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      await this.announcer?.announce();
+      return this.report();
+    });
+  }
+
+  /** POST /node/demote: stop taking writes, let admitted ones finish, become a replica. */
+  demote(reason = 'requested'): Promise<DemotionResult> {
+    return this.serialized(async () => {
+      if (this.role === 'replica') return { report: this.report(), position: this.coordinates(this.position()) };
+      if (this.role !== 'source') throw new RoleChangeError('role-change-refused', `${this.config.nodeName} is ${this.role}`);
+      const position = await this.demoteNow(reason);
+      await this.announcer?.announce();
+      return { report: this.report(), position: this.coordinates(position) };
+    });
+  }
+
+  status(): SourceStatus {
+    const position = this.position();
+    return {
+      File: `${position.topic}-0`,
+      Position: position.nextOffset.toString(),
+      Executed_Gtid_Set: position.executedGtids.toString(),
+      Server_Id: this.config.serverId,
+      Server_UUID: this.serverUuid,
+      Binlog_Coordinates: this.coordinates(position),
+      Memcached_Port: this.memcachedPort,
+      Mysql_Port: this.mysqlPort,
+      Role: this.role,
+    };
+  }
+
+  report(): NodeReport {
+    const { config } = this;
+    const channel = this.replication?.status();
+    return nodeReportOf(
+      {
+        node: config.nodeName,
+        role: this.role,
+        serverId: config.serverId,
+        serverUuid: this.serverUuid,
+        promotionRule: config.promotionRule,
+        httpUrl: this.httpUrl || 'http://127.0.0.1:0',
+        memcached: endpointOf(config.memcachedHost, this.memcachedPort || null, config.advertiseHost),
+        mysql: endpointOf(config.mysqlHost, this.mysqlPort, config.advertiseHost),
+        pod: config.podName,
+        position: this.position(),
+        ioRunning: channel?.Replica_IO_Running === 'Yes',
+        sqlRunning: channel?.Replica_SQL_Running === 'Yes',
+        lastError: channel?.Last_Error ?? '',
+        writable: this.writes.isOpen,
+        startedAtMs: this.startedAtMs,
+      },
+      Date.now(),
+    );
+  }
+
+  private position(): AppliedPosition {
+    return this.committer?.position ?? this.replication?.position ?? this.storedPosition;
+  }
+
+  private coordinates(position: AppliedPosition): string {
+    return formatCoordinates(binlogCoordinates(this.config.cluster, position.nextOffset));
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.roleChange.then(work, work);
+    this.roleChange = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * replica|starting → promoting → source. Each step is logged with its duration: promotion time
+   * is what a failover costs. A failure falls back to replica (the log is intact).
+   */
+  private async promoteNow(generation: number | undefined): Promise<void> {
+    const { config } = this;
+    const names = clusterNames(config.cluster);
+    this.roles.change('promoting');
+    const steps = new PromotionSteps(this.logger, generation);
+    try {
+      // Fence first: from here no earlier writer can commit, so the log end below is final.
+      const writer = new BinlogWriter(this.kafka, names.topic, names.writerTransactionalId);
+      this.writer = writer;
+      await steps.run('fence', () => writer.connect());
+      const channel = this.replication ?? (await this.openChannel());
+      this.replication = channel;
+      const { start, end } = await logRange(this.admin, names.topic);
+      const stored = channel.position;
+      // A position outside the log means the log lost what this store holds (a recreated topic)
+      // or groups it never applied (retention): serving writes on top would break invariant 2.
+      if (stored.nextOffset > end || stored.nextOffset < start) {
+        throw new Error(
+          `this database stands at ${this.coordinates(stored)}, outside the binlog, which holds offsets ${start} to ${end}: ` +
+            'restore the node from a replica that applied the log, or point it at an empty database',
+        );
+      }
+      await steps.run('catch_up', async () => {
+        if (channel.position.nextOffset < end) {
+          this.logger.log({ event: 'catch_up.started', from: channel.position.nextOffset.toString(), to: end.toString(), msg: 'applying the binlog the store lacks' });
+          if (!channel.applierRunning || !channel.fetcherRunning) await channel.start();
+          await channel.waitUntilApplied(end, CATCH_UP_TIMEOUT_MS);
+          this.logger.log({ event: 'catch_up.done', position: channel.position.nextOffset.toString(), msg: 'caught up' });
+        }
+        await channel.stop();
+      }, { from: stored.nextOffset.toString(), to: end.toString() });
+      const position = channel.position;
+      this.replication = undefined;
+      await steps.run('open_writes', async () => {
+        if (this.database.store === 'mariadb') await this.prepareSqlWrites();
+        this.engine = await this.memcachedEngine();
+        this.committer = this.newCommitter(writer, position);
+        this.writes.open(this.committer);
+      });
+      this.generation = generation;
+      this.roles.change('source');
+      this.startHeartbeats();
+      steps.done({ position: this.coordinates(position) });
+    } catch (error) {
+      steps.failed(error);
+      await this.writer?.disconnect().catch(() => undefined);
+      this.writer = undefined;
+      this.roles.change('replica');
+      await this.enterReplica().catch((cause: unknown) => this.logger.error({ event: 'replica.start_failed', error: String(cause), msg: 'the replication channel did not start' }));
+      throw error;
+    }
+  }
+
+  /** source → demoting → replica; resolves with the position it would have written next. */
+  private async demoteNow(reason: string): Promise<AppliedPosition> {
+    const started = Date.now();
+    this.roles.change('demoting');
+    this.stopHeartbeats();
+    const { drained, committer } = await this.writes.close(DRAIN_TIMEOUT_MS, `demoted (${reason}): write to the new source`);
+    const position = committer?.position ?? this.position();
+    this.logger.log({ event: 'demote.drained', drained, ms: Date.now() - started, msg: drained ? 'writes in flight finished' : 'writes still in flight were refused' });
+    await this.writer?.disconnect().catch(() => undefined);
+    this.writer = undefined;
+    this.committer = undefined;
+    this.storedPosition = position;
+    this.generation = undefined;
+    this.roles.change('replica');
+    await this.enterReplica();
+    this.logger.log({ event: 'demote.done', reason, position: this.coordinates(position), ms: Date.now() - started, msg: 'demoted to replica' });
+    return position;
+  }
+
+  private async becomeReplica(): Promise<void> {
+    this.roles.change('replica');
+    await this.enterReplica();
+  }
+
+  /** The replica's side of the role: read_only, no capture, the channel applying from the stored position. */
+  private async enterReplica(): Promise<void> {
+    if (this.database.store === 'mariadb') {
+      // As on a MySQL replica; kbinlog's own account (READ_ONLY ADMIN) still applies the log.
+      await this.database.writer.query('SET GLOBAL read_only = ON');
+      const backend = await BackendConnection.open(this.config.databaseUrl);
+      try {
+        const dropped = await this.triggers.removeAll(backend);
+        this.logger.log({ event: 'node.read_only', capture_triggers_dropped: dropped, msg: 'read_only=ON, capture off' });
+      } finally {
+        backend.close();
+      }
+    }
+    const channel = this.replication ?? (await this.openChannel());
+    this.replication = channel;
+    await channel.start();
+  }
+
+  private async openChannel(): Promise<ReplicationChannel> {
+    const { config } = this;
+    const names = clusterNames(config.cluster);
     const channel = new ReplicationChannel(
       this.kafka,
-      writer,
-      catalog,
+      this.database.writer,
+      this.catalog,
       { cluster: config.cluster, topic: names.topic, consumerGroup: names.replicaGroup(config.nodeName), execMode: 'STRICT', relayMaxRecords: 10_000, relayMaxBytes: 64 << 20 },
       channelLogTo(this.logger),
     );
-    const stored = await channel.load();
-    const { start, end } = await logRange(this.admin, names.topic);
-    // A position outside the log means the log lost what this store holds (a recreated topic)
-    // or groups it never applied (retention): serving writes on top would break invariant 2.
-    if (stored.nextOffset > end || stored.nextOffset < start) {
-      throw new Error(
-        `this database stands at ${formatCoordinates(binlogCoordinates(config.cluster, stored.nextOffset))}, outside the binlog, which holds offsets ${start} to ${end}: ` +
-          'restore the node from a replica that applied the log, or point it at an empty database',
-      );
-    }
-    if (stored.nextOffset < end) {
-      const started = Date.now();
-      this.logger.log({ event: 'catch_up.started', from: stored.nextOffset.toString(), to: end.toString(), msg: 'applying the binlog the store lacks' });
-      await channel.start();
-      await channel.waitUntilApplied(end, CATCH_UP_TIMEOUT_MS);
-      await channel.stop();
-      this.logger.log({ event: 'catch_up.done', position: channel.position.nextOffset.toString(), ms: Date.now() - started, msg: 'caught up' });
-    }
+    this.storedPosition = await channel.load();
+    return channel;
+  }
 
-    const mapping = await loadInnodbMapping(reader);
-    this.committer = new BinlogCommitter(
+  private newCommitter(writer: BinlogWriter, position: AppliedPosition): BinlogCommitter {
+    const { config } = this;
+    return new BinlogCommitter(
+      this.database.writer,
+      this.catalog,
       writer,
-      catalog,
-      this.writer,
       { serverUuid: this.serverUuid, serverId: config.serverId },
-      channel.position,
+      position,
       {
         wBatchSize: config.wBatchSize,
         // On MariaDB the SQL front door's triggers capture memcached writes too; they log their own.
@@ -124,31 +448,41 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
           this.logger.fatal({ event: 'source.fatal', reason, error: String(error) }, 'stopping: the store must be reconciled with the binlog');
           setImmediate(() => process.exit(70));
         },
+        onFenced: (error) => {
+          // Fenced means demoted: a newer source holds the writer id; this node applies its log.
+          this.logger.warn({ event: 'source.fenced', error: String(error), msg: 'fenced by a newer writer: demoting to replica' });
+          void this.demote('fenced').catch((cause: unknown) => this.logger.error({ event: 'demote.failed', error: String(cause), msg: 'demotion after fencing failed' }));
+        },
       },
       parseFaultInjection(config.faultInjection),
     );
-    const engine = new MemcachedEngine(mapping, reader, this.committer, catalog, `${KBINLOG_VERSION}-kbinlog`,
+  }
+
+  /** Writes on MariaDB need the capture triggers on every table and read_only off. */
+  private async prepareSqlWrites(): Promise<void> {
+    const backend = await BackendConnection.open(this.config.databaseUrl);
+    try {
+      const installed = await this.triggers.installAll(backend);
+      this.logger.log({ event: 'sql.capture_ready', tables: installed.tables, uncapturable: installed.uncapturable, msg: 'capture triggers in place' });
+      await backend.query('SET GLOBAL read_only = OFF');
+    } finally {
+      backend.close();
+    }
+  }
+
+  /** Read at every promotion, as the plugin reads it at start: the cas counter resumes above what the log brought. */
+  private async memcachedEngine(): Promise<MemcachedEngine> {
+    const mapping = await loadInnodbMapping(this.database.reader);
+    return new MemcachedEngine(mapping, this.database.reader, this.writes, this.catalog, `${KBINLOG_VERSION}-kbinlog`,
       () => this.server.connections,
       (error) => this.logger.error({ event: 'memcached.internal_error', error: error instanceof Error ? error.stack : String(error), msg: 'command failed' }),
     );
-    this.server = new MemcachedServer(engine, config.maxItemSize, {
-      info: (fields, message) => this.logger.log({ ...fields, msg: message }),
-      warn: (fields, message) => this.logger.warn({ ...fields, msg: message }),
-    });
-    this.mysql = await this.openSqlFrontDoor();
-    this.logger.log({
-      event: 'source.ready',
-      server_uuid: this.serverUuid,
-      server_id: config.serverId,
-      position: this.status().Binlog_Coordinates,
-      containers: [...mapping.containers.keys()],
-      default_container: mapping.defaultContainer.name,
-    });
   }
 
   /**
    * SQL over the MySQL protocol needs a MySQL-compatible store: its statements run there as
-   * written. Capture triggers go on every table first (a promoted replica has none).
+   * written. It serves in every role; writes go through the node's write path, which refuses them
+   * (error 1290) unless the node is source.
    */
   private async openSqlFrontDoor(): Promise<MysqlServer | undefined> {
     const { config } = this;
@@ -156,12 +490,9 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       this.logger.warn({ event: 'sql.disabled', store: this.database.store, msg: 'no MySQL port: SQL clients need a MariaDB store (--store mariadb)' });
       return undefined;
     }
-    const triggers = new CaptureTriggers();
     const backend = await BackendConnection.open(config.databaseUrl);
     let version: string;
     try {
-      const installed = await triggers.installAll(backend);
-      this.logger.log({ event: 'sql.capture_ready', tables: installed.tables, uncapturable: installed.uncapturable, msg: 'capture triggers in place' });
       [{ version }] = await backend.rows<{ version: string }>('SELECT @@version AS version');
     } finally {
       backend.close();
@@ -170,7 +501,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     if (serverVersion === undefined || serverVersion < MIN_SERVER_VERSION) {
       throw new Error(`the SQL front door needs MariaDB 10.11 or newer as the source's database, found ${version}`);
     }
-    const context = { databaseUrl: config.databaseUrl, committer: this.committer, gate: new WriteGate(), triggers, serverVersion };
+    const context = { databaseUrl: config.databaseUrl, writes: this.writes, gate: new WriteGate(), triggers: this.triggers, serverVersion };
     return new MysqlServer({
       users: config.sqlUsers,
       serverVersion: `${version}-kbinlog-${KBINLOG_VERSION}`,
@@ -180,35 +511,37 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.memcachedPort = await this.server.listen(this.config.memcachedPort, this.config.memcachedHost);
-    this.logger.log({ event: 'memcached.listening', host: this.config.memcachedHost, port: this.memcachedPort, msg: 'memcached protocol listening' });
-    if (this.mysql) {
-      this.mysqlPort = await this.mysql.listen(this.config.mysqlPort, this.config.mysqlHost);
-      this.logger.log({ event: 'mysql.listening', host: this.config.mysqlHost, port: this.mysqlPort, msg: 'MySQL protocol listening' });
+  /** A coordinator adopted this running source (or moved the role): heartbeats follow the assignment. */
+  private assignmentChanged(): void {
+    const assignment = this.view.source;
+    if (this.role === 'source' && assignment?.node === this.config.nodeName) {
+      this.generation = assignment.generation;
+      this.startHeartbeats();
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.committer?.refuse('the source is shutting down');
-    await this.server?.close();
-    await this.mysql?.close();
-    await this.writer?.disconnect().catch(() => undefined);
-    await this.admin?.disconnect().catch(() => undefined);
-    await this.database?.close().catch(() => undefined);
+  /**
+   * Heartbeat groups while this node is source under an assignment: the coordinator's failure
+   * detection reads them. A source no coordinator assigned writes none, so a standalone source's
+   * log holds only its writes, as before there were coordinators.
+   */
+  private startHeartbeats(): void {
+    if (this.heartbeats || this.generation === undefined || this.role !== 'source') return;
+    this.heartbeats = setInterval(() => {
+      const committer = this.committer;
+      if (!committer || this.heartbeatPending) return;
+      this.heartbeatPending = true;
+      committer
+        .heartbeat()
+        .catch((error: unknown) => this.logger.warn({ event: 'heartbeat.failed', error: String(error), msg: 'heartbeat group not logged' }))
+        .finally(() => (this.heartbeatPending = false));
+    }, this.config.heartbeatIntervalMs);
+    this.heartbeats.unref();
+    this.logger.log({ event: 'heartbeat.started', interval_ms: this.config.heartbeatIntervalMs, generation: this.generation });
   }
 
-  status(): SourceStatus {
-    const position = this.committer.position;
-    return {
-      File: `${position.topic}-0`,
-      Position: position.nextOffset.toString(),
-      Executed_Gtid_Set: position.executedGtids.toString(),
-      Server_Id: this.config.serverId,
-      Server_UUID: this.serverUuid,
-      Binlog_Coordinates: formatCoordinates(binlogCoordinates(this.config.cluster, position.nextOffset)),
-      Memcached_Port: this.memcachedPort,
-      Mysql_Port: this.mysqlPort,
-    };
+  private stopHeartbeats(): void {
+    if (this.heartbeats) clearInterval(this.heartbeats);
+    this.heartbeats = undefined;
   }
 }

@@ -31,6 +31,22 @@ export class CaptureTriggers {
     return { tables: tables.length, uncapturable: this.refusals.size };
   }
 
+  /**
+   * Drops every capture trigger and empties the capture: a replica takes no SQL writes, and its
+   * applier must not fill kbinlog.row_capture with rows nobody reads. Promotion installs them again.
+   */
+  async removeAll(backend: BackendConnection): Promise<number> {
+    const triggers = await backend.rows<{ TRIGGER_SCHEMA: string; TRIGGER_NAME: string }>(
+      `SELECT TRIGGER_SCHEMA, TRIGGER_NAME FROM information_schema.TRIGGERS
+        WHERE TRIGGER_NAME LIKE 'kbinlog\\_%' AND TRIGGER_SCHEMA NOT IN (${inList(UNCAPTURED_SCHEMAS)})`,
+    );
+    for (const { TRIGGER_SCHEMA, TRIGGER_NAME } of triggers) await backend.query(`DROP TRIGGER IF EXISTS ${quote(TRIGGER_SCHEMA)}.${quote(TRIGGER_NAME)}`);
+    await backend.query(CAPTURE_TABLE_DDL);
+    await backend.query(`DELETE FROM ${CAPTURE_TABLE}`);
+    this.refusals.clear();
+    return triggers.length;
+  }
+
   /** Why SQL writes to the table are refused, or undefined when they are captured. */
   uncapturable(schema: string, table: string): string | undefined {
     return this.refusals.get(`${schema}.${table}`);

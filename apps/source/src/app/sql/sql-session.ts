@@ -2,8 +2,9 @@ import type { StatementEvent, TableName } from '@kbinlog/binlog';
 import { ServerStatus } from '@kbinlog/mysql-protocol';
 import { appliedPositionWrite, MARIADB_DIALECT } from '@kbinlog/node-store';
 import { type Classified, classifyStatement, type SqlTextOptions, type TableRef } from '@kbinlog/sql-statement';
-import type { BinlogCommitter } from '../write-path/binlog-committer';
 import { WriteRefusedError } from '../write-path/binlog-committer';
+import type { WritePath } from '../write-path/node-writes';
+import { READ_ONLY_SQL_ERROR, ReadOnlyError } from '../write-path/read-only';
 import { BackendConnection, DatabaseError, type StatementResult } from './backend-connection';
 import type { CaptureTriggers } from './capture-triggers';
 import { CAPTURE_TABLE, type CaptureRow, rowEventsOf } from './row-capture';
@@ -12,7 +13,8 @@ import type { WriteGate } from './write-gate';
 /** What every SQL session of the source shares. */
 export interface SqlSessionContext {
   readonly databaseUrl: string;
-  readonly committer: BinlogCommitter;
+  /** The node's write path: refuses writes (error 1290) while the node is not the source. */
+  readonly writes: WritePath;
   readonly gate: WriteGate;
   readonly triggers: CaptureTriggers;
   /** The database's version, for the executable comments it would run (MYSQL_VERSION_ID). */
@@ -26,6 +28,7 @@ const PROTECTED_SCHEMA = 'kbinlog';
 const RESHAPING_DDL = new Set(['CREATE TABLE', 'ALTER TABLE', 'RENAME TABLE']);
 
 const refuse = (errno: number, sqlState: string, message: string) => new DatabaseError(errno, sqlState, message);
+const readOnlyRefused = () => refuse(READ_ONLY_SQL_ERROR.errno, READ_ONLY_SQL_ERROR.sqlState, READ_ONLY_SQL_ERROR.message);
 const TIME_ZONE_REFUSED = refuse(1235, '42000', "kbinlog does not support SET time_zone: TIMESTAMP values are captured in the source database's time zone");
 
 /**
@@ -109,9 +112,20 @@ export class SqlSession {
       case 'transaction':
         return this.runTransaction(sql, statement);
       case 'dml':
-        return this.runDml(sql, statement.tables);
+        if (this.context.writes.refusal()) throw readOnlyRefused();
+        return this.admitted(() => this.runDml(sql, statement.tables));
       case 'ddl':
-        return this.runDdl(sql, statement);
+        if (this.context.writes.refusal()) throw readOnlyRefused();
+        return this.admitted(() => this.runDdl(sql, statement));
+    }
+  }
+
+  /** A write runs only while the node is source; a demotion that began meanwhile refuses it here. */
+  private async admitted<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.context.writes.admit(work);
+    } catch (error) {
+      throw error instanceof ReadOnlyError ? readOnlyRefused() : error;
     }
   }
 
@@ -220,7 +234,7 @@ export class SqlSession {
         for (const table of tables) await this.context.triggers.refresh(this.backend, table.schema, table.table);
       }
       if (statement.verb === 'DROP DATABASE' && statement.schema) this.context.triggers.forgetSchema(statement.schema);
-      await this.context.committer.logExecutedStatement(event);
+      await this.context.writes.logExecutedStatement(event);
       return result;
     });
   }
@@ -243,7 +257,7 @@ export class SqlSession {
     }
     const backend = this.backend;
     try {
-      await this.context.committer.commitSession({
+      await this.context.writes.commitSession({
         events,
         writePosition: async (position) => {
           const { sql, values } = appliedPositionWrite(MARIADB_DIALECT, position);
@@ -257,6 +271,8 @@ export class SqlSession {
         },
       });
     } catch (error) {
+      // Demoted since the transaction wrote: rolled back, as a read_only server refuses it.
+      if (error instanceof ReadOnlyError) throw readOnlyRefused();
       // ER_ERROR_DURING_COMMIT: nothing of the transaction was logged or stored.
       if (error instanceof WriteRefusedError) throw refuse(1180, 'HY000', `Got error during COMMIT: ${error.message}`);
       throw error;

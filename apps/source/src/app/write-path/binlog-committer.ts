@@ -37,7 +37,8 @@ type Job =
   | ({ kind: 'rows'; write: RowWrite<unknown> } & Settle)
   | ({ kind: 'statement'; event: StatementEvent } & Settle)
   | ({ kind: 'session'; transaction: SessionTransaction } & Settle)
-  | ({ kind: 'executed-statement'; event: StatementEvent } & Settle);
+  | ({ kind: 'executed-statement'; event: StatementEvent } & Settle)
+  | ({ kind: 'heartbeat' } & Settle);
 
 export interface CommitterOptions {
   /**
@@ -55,7 +56,15 @@ export interface CommitterOptions {
   readonly clearOwnCapture?: string;
   /** Called when the outcome of a Kafka commit is unknown or the store lags the log: exit and recover. */
   readonly onFatal: (reason: string, error: unknown) => void;
+  /**
+   * Called once when Kafka fenced this writer (a newer one called initTransactions): nothing of
+   * the failed write reached the log or the store, and the committer refuses every later write.
+   */
+  readonly onFenced: (error: unknown) => void;
 }
+
+/** The refusal every write gets once a newer writer fenced this one. */
+export const FENCED_REFUSAL = 'fenced: a newer source took over the binlog';
 
 const ER_LOCK_DEADLOCK = 1213;
 const DEADLOCK_RETRIES = 5;
@@ -64,9 +73,12 @@ function nowUs(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
 }
 
-function isFenced(error: unknown): boolean {
-  const text = `${(error as { type?: string }).type ?? ''} ${error instanceof Error ? error.message : String(error)}`;
-  return /INVALID_PRODUCER_EPOCH|PRODUCER_FENCED|epoch|fenced/i.test(text);
+/** Kafka's answer to a writer whose epoch is gone; kafkajs may wrap it (retries exhausted). */
+export function isFenced(error: unknown, depth = 0): boolean {
+  if (error === null || error === undefined || depth > 3) return false;
+  const { type, originalError, cause } = error as { type?: string; originalError?: unknown; cause?: unknown };
+  const text = `${type ?? ''} ${error instanceof Error ? error.message : String(error)}`;
+  return /INVALID_PRODUCER_EPOCH|PRODUCER_FENCED|epoch|fenced/i.test(text) || isFenced(originalError, depth + 1) || isFenced(cause, depth + 1);
 }
 
 /**
@@ -174,15 +186,34 @@ export class BinlogCommitter {
     return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'executed-statement', event, resolve: resolve as (value: unknown) => void, reject }));
   }
 
+  /**
+   * Appends a heartbeat group (pt-heartbeat without a table): no events, its own GTID and commit
+   * time, its position recorded like any group's. Queued, so it is ordered with the writes.
+   */
+  heartbeat(): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'heartbeat', resolve: resolve as (value: unknown) => void, reject }));
+  }
+
+  /** True while a write or heartbeat waits in the queue or is being committed. */
+  get idle(): boolean {
+    return !this.busy && this.queue.length === 0;
+  }
+
   /** Refuse every later write with `reason` (fenced, or shutting down). */
   refuse(reason: string): void {
     this.refusal = reason;
-    for (const job of this.queue.splice(0)) job.reject(new WriteRefusedError(reason));
+    for (const job of this.queue.splice(0)) this.refuseJob(job, reason);
+  }
+
+  /** A refused session transaction is rolled back too: its connection must not stay inside it. */
+  private refuseJob(job: Job, reason: string): void {
+    if (job.kind === 'session') void job.transaction.rollback().catch(() => undefined);
+    job.reject(new WriteRefusedError(reason));
   }
 
   private enqueue(job: Job): void {
     if (this.refusal) {
-      job.reject(new WriteRefusedError(this.refusal));
+      this.refuseJob(job, this.refusal);
       return;
     }
     this.queue.push(job);
@@ -204,6 +235,9 @@ export class BinlogCommitter {
         } else if (first.kind === 'executed-statement') {
           this.queue.shift();
           await this.logStatement(first);
+        } else if (first.kind === 'heartbeat') {
+          this.queue.shift();
+          await this.commitHeartbeat(first);
         } else {
           let count = 0;
           while (count < this.queue.length && count < this.options.wBatchSize && this.queue[count].kind === 'rows') count++;
@@ -227,17 +261,30 @@ export class BinlogCommitter {
 
   /**
    * Commits the Kafka transaction. A failed commit may still have reached the broker, so the
-   * log's content is unknown to us: stop taking writes and restart (catch-up reconciles).
+   * log's content is unknown to us: stop taking writes and restart (catch-up reconciles). A
+   * fenced commit is the exception: the new writer's initTransactions aborted it, so it is not in
+   * the log, and this node is simply no longer the source (invariant 3).
    */
   private async commitLog(transaction: BinlogTransaction): Promise<void> {
     try {
       await transaction.commit();
     } catch (error) {
+      if (this.fenced(error)) throw error;
       this.refuse('the source lost its place in the binlog');
-      this.options.onFatal(isFenced(error) ? 'fenced by a newer writer' : 'binlog commit outcome unknown', error);
+      this.options.onFatal('binlog commit outcome unknown', error);
       throw error;
     }
     this.faults.hit('after-log-commit');
+  }
+
+  /** A fencing error from any step (begin, append, commit): refuse from now on and say so once. */
+  private fenced(error: unknown): boolean {
+    if (!isFenced(error)) return false;
+    if (this.refusal !== FENCED_REFUSAL) {
+      this.refuse(FENCED_REFUSAL);
+      this.options.onFenced(error);
+    }
+    return true;
   }
 
   private async commitRows(jobs: Extract<Job, { kind: 'rows' }>[]): Promise<void> {
@@ -288,7 +335,7 @@ export class BinlogCommitter {
       if (logCommitted) {
         this.refuse('the store lags the binlog');
         this.options.onFatal('database commit failed after the binlog commit', error);
-      }
+      } else this.fenced(error);
       await transaction?.abort().catch(() => undefined);
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       const reason = this.refusal ?? `write not stored: ${error instanceof Error ? error.message : String(error)}`;
@@ -317,7 +364,7 @@ export class BinlogCommitter {
       if (logCommitted) {
         this.refuse('the store lags the binlog');
         this.options.onFatal('database commit failed after the binlog commit', error);
-      }
+      } else this.fenced(error);
       await transaction?.abort().catch(() => undefined);
       await session.rollback().catch(() => undefined);
       job.reject(new WriteRefusedError(this.refusal ?? `transaction not committed: ${error instanceof Error ? error.message : String(error)}`));
@@ -365,8 +412,40 @@ export class BinlogCommitter {
       }
       job.resolve(undefined);
     } catch (error) {
+      this.fenced(error);
       await transaction?.abort().catch(() => undefined);
       job.reject(new WriteRefusedError(this.refusal ?? `write not stored: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  }
+
+  /** A heartbeat is a group like any other: log first, then its position in the store. */
+  private async commitHeartbeat(job: Extract<Job, { kind: 'heartbeat' }>): Promise<void> {
+    const runner = this.database.createQueryRunner();
+    let transaction: BinlogTransaction | undefined;
+    let logCommitted = false;
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      const group = this.nextGroup([]);
+      transaction = await this.writer.begin();
+      const offset = await transaction.append(group);
+      const next = positionAfter(this.applied, offset, group);
+      await writeAppliedPosition(runner.manager, next);
+      await this.commitLog(transaction);
+      logCommitted = true;
+      await runner.commitTransaction();
+      this.applied = next;
+      job.resolve(undefined);
+    } catch (error) {
+      if (logCommitted) {
+        this.refuse('the store lags the binlog');
+        this.options.onFatal('database commit failed after the binlog commit', error);
+      } else this.fenced(error);
+      await transaction?.abort().catch(() => undefined);
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      job.reject(new WriteRefusedError(this.refusal ?? `heartbeat not logged: ${error instanceof Error ? error.message : String(error)}`));
+    } finally {
+      await runner.release();
     }
   }
 }

@@ -1,35 +1,11 @@
 import { type BinlogCoordinates, binlogCoordinates, formatCoordinates } from '@kbinlog/binlog';
 import type { ReplicaStatus } from '@kbinlog/replication';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { logStartFailure, ReplicaNode } from './node/replica-node';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ReplicaControlError, ReplicaControlErrorCode } from './replica-control-error';
+import { REPLICA_HOST, type ReplicaHost } from './replica-host';
 
 /** MySQL's START/STOP REPLICA IO_THREAD | SQL_THREAD: the fetcher or the applier. */
 export type ReplicaThread = 'io' | 'sql';
-
-export enum ReplicaControlErrorCode {
-  /** MySQL error 3021: CHANGE REPLICATION SOURCE while a thread runs. */
-  ReplicaRunning = 'REPLICA_RUNNING',
-  /** A position in another cluster's binlog. */
-  WrongCluster = 'WRONG_CLUSTER',
-  /** CHANGE REPLICATION SOURCE to an offset before the log start or past its end. */
-  PositionOutsideBinlog = 'POSITION_OUTSIDE_BINLOG',
-  /** START with an applied position the binlog no longer (or not yet) holds (MySQL error 1236). */
-  AppliedPositionOutsideBinlog = 'APPLIED_POSITION_OUTSIDE_BINLOG',
-  /** The fetcher could not reach the binlog (Last_IO_Error says why). */
-  FetcherUnavailable = 'FETCHER_UNAVAILABLE',
-  /** The service is stopping; it takes no more controls. */
-  ShuttingDown = 'SHUTTING_DOWN',
-}
-
-export class ReplicaControlError extends Error {
-  constructor(
-    readonly code: ReplicaControlErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ReplicaControlError';
-  }
-}
 
 /** MySQL's error 3021 (ER_REPLICA_CHANNEL_MUST_STOP), in kbinlog's words. */
 const RUNNING_MESSAGE = 'This operation cannot be performed with a running replica; run STOP REPLICA first (MySQL error 3021)';
@@ -42,32 +18,42 @@ interface IoRefusal {
   readonly timestamp: string;
 }
 
+/** START REPLICA UNTIL stops the applier there; MySQL's UNTIL SOURCE_LOG_FILE/SOURCE_LOG_POS. */
+export interface StartOptions {
+  readonly thread?: ReplicaThread;
+  readonly until?: BinlogCoordinates;
+}
+
 /**
- * START REPLICA, STOP REPLICA and CHANGE REPLICATION SOURCE TO on the node's channel, and the
- * first START once the node is open. Operations run one at a time (two concurrent STARTs must
- * not race the channel's own checks); status is read from the channel directly and never
- * waits behind them.
+ * START REPLICA [UNTIL], STOP REPLICA, CHANGE REPLICATION SOURCE TO and SOURCE_POS_WAIT on the
+ * host node's channel. Operations run one at a time (two concurrent STARTs must not race the
+ * channel's own checks); status is read from the channel directly and never waits behind them,
+ * and neither does a wait (a STOP must be able to end it).
  */
 @Injectable()
-export class ReplicaControl implements OnApplicationBootstrap {
+export class ReplicaControl {
   private readonly logger = new Logger('ReplicaControl');
   private queue: Promise<unknown> = Promise.resolve();
   /** Why the fetcher was not started, shown as Last_IO_Error until it runs again. */
   private ioRefusal: IoRefusal | undefined;
 
-  constructor(private readonly node: ReplicaNode) {}
+  constructor(@Inject(REPLICA_HOST) private readonly node: ReplicaHost) {}
 
-  /** Starts replication before the HTTP API opens; an unusable position leaves it stopped, for the operator. */
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * The first START once the node is open. An applied position outside the binlog leaves
+   * replication stopped for the operator (Last_IO_Error says why) and answers false; any other
+   * failure throws.
+   */
+  async startAtBoot(): Promise<boolean> {
     try {
       const status = await this.start();
       this.logger.log({ event: 'replica.started', ...this.node.identity, exec_position: status.Exec_Source_Coordinates, msg: 'replica started' });
+      return true;
     } catch (error) {
       if (error instanceof ReplicaControlError && error.code === ReplicaControlErrorCode.AppliedPositionOutsideBinlog) {
         this.logger.error({ event: 'replica.not_started', reason: error.message, msg: 'replication not started: CHANGE REPLICATION SOURCE, then START REPLICA' });
-        return;
+        return false;
       }
-      logStartFailure(this.logger, error);
       throw error;
     }
   }
@@ -87,11 +73,18 @@ export class ReplicaControl implements OnApplicationBootstrap {
     };
   }
 
-  start(thread?: ReplicaThread): Promise<ReplicaStatus> {
+  start({ thread, until }: StartOptions = {}): Promise<ReplicaStatus> {
     return this.serialized(async () => {
       const { channel } = this.node;
+      if (until) {
+        this.checkCluster(until);
+        // MySQL ignores UNTIL for a running SQL thread (with a warning); refusing says it plainly.
+        if (channel.applierRunning) {
+          throw new ReplicaControlError(ReplicaControlErrorCode.ReplicaRunning, 'START REPLICA UNTIL needs the applier stopped: run STOP REPLICA SQL_THREAD first');
+        }
+      }
       if (thread !== 'sql' && !channel.fetcherRunning) await this.checkAppliedPosition();
-      if (thread !== 'io') await channel.startApplier();
+      if (thread !== 'io') await channel.startApplier({ untilOffset: until?.offset });
       if (thread !== 'sql') {
         try {
           await channel.startFetcher();
@@ -100,7 +93,7 @@ export class ReplicaControl implements OnApplicationBootstrap {
         }
         this.ioRefusal = undefined;
       }
-      this.logger.log({ event: 'replica.start', thread: thread ?? 'all', msg: 'START REPLICA' });
+      this.logger.log({ event: 'replica.start', thread: thread ?? 'all', until: until ? formatCoordinates(until) : undefined, msg: 'START REPLICA' });
       return this.status();
     });
   }
@@ -120,12 +113,7 @@ export class ReplicaControl implements OnApplicationBootstrap {
   changeSource(position: BinlogCoordinates): Promise<ReplicaStatus> {
     return this.serialized(async () => {
       const { channel } = this.node;
-      if (position.cluster !== this.node.cluster) {
-        throw new ReplicaControlError(
-          ReplicaControlErrorCode.WrongCluster,
-          `${formatCoordinates(position)} is a position in cluster "${position.cluster}"; this replica applies cluster "${this.node.cluster}"`,
-        );
-      }
+      this.checkCluster(position);
       if (channel.fetcherRunning || channel.applierRunning) {
         throw new ReplicaControlError(ReplicaControlErrorCode.ReplicaRunning, RUNNING_MESSAGE);
       }
@@ -144,6 +132,28 @@ export class ReplicaControl implements OnApplicationBootstrap {
       this.logger.log({ event: 'replica.change_source', from, to: formatCoordinates(position), msg: 'CHANGE REPLICATION SOURCE' });
       return this.status();
     });
+  }
+
+  /**
+   * SOURCE_POS_WAIT: the number of groups applied until everything below `position` is, -1 after
+   * `timeoutMs`, null if the applier is not running or stops first.
+   */
+  async wait(position: BinlogCoordinates, timeoutMs: number): Promise<number | null> {
+    this.refuseWhileClosing();
+    this.checkCluster(position);
+    return this.node.channel.waitForPosition(position.offset, timeoutMs);
+  }
+
+  private checkCluster(position: BinlogCoordinates): void {
+    if (position.cluster === this.node.cluster) return;
+    throw new ReplicaControlError(
+      ReplicaControlErrorCode.WrongCluster,
+      `${formatCoordinates(position)} is a position in cluster "${position.cluster}"; this replica applies cluster "${this.node.cluster}"`,
+    );
+  }
+
+  private refuseWhileClosing(): void {
+    if (this.node.closing) throw new ReplicaControlError(ReplicaControlErrorCode.ShuttingDown, 'the replica is shutting down');
   }
 
   /**
@@ -168,7 +178,7 @@ export class ReplicaControl implements OnApplicationBootstrap {
 
   private serialized<T>(operation: () => Promise<T>): Promise<T> {
     const guarded = () => {
-      if (this.node.closing) throw new ReplicaControlError(ReplicaControlErrorCode.ShuttingDown, 'the replica is shutting down');
+      this.refuseWhileClosing();
       return operation();
     };
     const result = this.queue.then(guarded, guarded);

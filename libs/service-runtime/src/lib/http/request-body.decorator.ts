@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { RequestBody } from './replica-requests';
+import type { RequestBody } from './request-body';
 
 interface IncomingRequest {
   readonly body?: unknown;

@@ -1,0 +1,272 @@
+import type { NodeReport, RecoveryRecord, SourceAssignment } from '@kbinlog/topology';
+import { failoverPermission } from '../decisions/anti-flapping';
+import { chooseCandidate, promotable } from '../decisions/candidate';
+import { judgeSource } from '../decisions/detection';
+import { HealthTracker, type NodeHealth } from '../decisions/node-health';
+import { CoordinatorError, CoordinatorErrorCode } from './coordinator-error';
+import { Leadership } from './leadership';
+import type { CoordinatorLog, LeaderElection, NodeApi, PodLabeler, TopologyReader, TopologyRecorder } from './ports';
+import { Recoveries, type SwitchoverResult } from './recoveries';
+
+export interface CoordinatorOptions {
+  readonly cluster: string;
+  readonly coordinatorId: string;
+  readonly checkIntervalMs: number;
+  readonly failureThreshold: number;
+  readonly checkTimeoutMs: number;
+  readonly replicaSilenceMs: number;
+  readonly failoverBlockMs: number;
+  readonly autoFailover: boolean;
+  readonly promoteTimeoutMs: number;
+}
+
+export interface CoordinatorEdges {
+  readonly topology: TopologyReader;
+  readonly recorder: () => TopologyRecorder;
+  readonly nodes: NodeApi;
+  readonly election: LeaderElection;
+  readonly labeler: PodLabeler;
+  readonly log: CoordinatorLog;
+  readonly clock?: () => number;
+}
+
+/** GET /source. */
+export interface SourceView {
+  readonly node: string;
+  readonly generation: number;
+  readonly httpUrl: string | null;
+  readonly memcached: string | null;
+  readonly mysql: string | null;
+  readonly writable: boolean;
+}
+
+/** GET /topology. */
+export interface TopologyReport {
+  readonly cluster: string;
+  readonly coordinator: { readonly id: string; readonly leader: boolean };
+  readonly source: SourceAssignment | null;
+  readonly recovery: RecoveryRecord | null;
+  readonly nodes: readonly (NodeReport & { readonly healthy: boolean; readonly consecutive_failures: number })[];
+}
+
+/**
+ * The coordinator: every instance keeps the topology and answers who is source; the leader
+ * checks every node each interval, adopts a running source, finishes a recovery its predecessor
+ * left, keeps the pods' role labels, and fails a dead source over. One recovery at a time.
+ */
+export class Coordinator {
+  private readonly leadership: Leadership;
+  private readonly recoveries: Recoveries;
+  private readonly health: HealthTracker;
+  private readonly clock: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+  private labelled: string | undefined;
+  /** What was last said about a failing source, so each state of it is logged once. */
+  private said: string | undefined;
+
+  constructor(
+    private readonly options: CoordinatorOptions,
+    private readonly edges: CoordinatorEdges,
+  ) {
+    this.clock = edges.clock ?? Date.now;
+    // Reports come every second or so; a few missed ones make a node unhealthy.
+    this.health = new HealthTracker(3 * Math.max(options.checkIntervalMs, 1000));
+    this.leadership = new Leadership(options.coordinatorId, edges.election, edges.recorder, edges.topology, edges.log, () => {
+      this.labelled = undefined;
+      void this.tick();
+    });
+    this.recoveries = new Recoveries(this.leadership, edges.topology, edges.nodes, { coordinatorId: options.coordinatorId, promoteTimeoutMs: options.promoteTimeoutMs, retryMs: Math.min(options.checkIntervalMs, 250) }, edges.log, this.clock);
+  }
+
+  get leading(): boolean {
+    return this.leadership.leads();
+  }
+
+  async start(): Promise<void> {
+    await this.leadership.start();
+    this.timer = setInterval(() => void this.tick(), this.options.checkIntervalMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.leadership.stop();
+  }
+
+  /** One round of the leader's work; does nothing on a follower or while a recovery runs. */
+  async tick(): Promise<void> {
+    const term = this.leadership.term;
+    if (this.busy || !this.leadership.leads(term)) return;
+    this.busy = true;
+    try {
+      await this.checkNodes();
+      const { source, recovery } = this.edges.topology.snapshot();
+      if (recovery?.state === 'started') await this.recoveries.resume(term, recovery);
+      else if (!source) await this.adopt(term);
+      else {
+        await this.label(source);
+        await this.watchSource(term, source);
+      }
+    } catch (error) {
+      if (!(error instanceof CoordinatorError && error.code === CoordinatorErrorCode.NotLeader)) {
+        this.edges.log.error({ event: 'coordinator.tick_failed', error: error instanceof Error ? error.stack : String(error) }, 'a check round failed');
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async switchover(to: string): Promise<SwitchoverResult> {
+    const term = this.leadership.term;
+    this.requireLeader(term);
+    if (this.busy) throw new CoordinatorError(CoordinatorErrorCode.Busy, 'a check round or another recovery is running; try again');
+    const { source, nodes } = this.edges.topology.snapshot();
+    if (!source) throw new CoordinatorError(CoordinatorErrorCode.NoSource, 'the topology has no source assignment yet');
+    const target = nodes.get(to);
+    const now = this.clock();
+    const refuse = (why: string) => new CoordinatorError(CoordinatorErrorCode.SwitchoverRefused, `cannot switch over to ${to}: ${why}`);
+    if (!target) throw refuse('no such node in the topology');
+    if (to === source.node) throw refuse(`${to} is already the source`);
+    if (target.service !== 'source') throw refuse(`${to} runs the apply-only replica service`);
+    if (target.promotionRule === 'must_not') throw refuse(`${to} has promotion rule must_not`);
+    if (!promotable(target, this.healthOf(target, now))) throw refuse(`${to} is not healthy`);
+    const current = nodes.get(source.node);
+    if (!current) throw refuse(`the source ${source.node} has no report to reach it by`);
+    this.busy = true;
+    try {
+      return await this.recoveries.switchover(term, current, target);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** `kbinlog recovery ack`: lifts the anti-flapping block of the last recovery. */
+  async acknowledge(): Promise<RecoveryRecord> {
+    const term = this.leadership.term;
+    this.requireLeader(term);
+    const { recovery } = this.edges.topology.snapshot();
+    if (!recovery) throw new CoordinatorError(CoordinatorErrorCode.NoRecovery, 'no recovery has been recorded');
+    const acknowledged: RecoveryRecord = { ...recovery, acknowledged: true };
+    await this.leadership.write(term, acknowledged);
+    this.edges.log.info({ event: 'recovery.acknowledged', id: recovery.id }, 'recovery acknowledged');
+    return acknowledged;
+  }
+
+  source(): SourceView {
+    const { source, nodes } = this.edges.topology.snapshot();
+    if (!source) throw new CoordinatorError(CoordinatorErrorCode.NoSource, 'the topology has no source assignment yet');
+    const report = nodes.get(source.node);
+    return { node: source.node, generation: source.generation, httpUrl: report?.httpUrl ?? null, memcached: report?.memcached ?? null, mysql: report?.mysql ?? null, writable: report?.writable ?? false };
+  }
+
+  topology(): TopologyReport {
+    const { source, recovery, nodes } = this.edges.topology.snapshot();
+    const now = this.clock();
+    return {
+      cluster: this.options.cluster,
+      coordinator: { id: this.options.coordinatorId, leader: this.leading },
+      source: source ?? null,
+      recovery: recovery ?? null,
+      nodes: [...nodes.values()]
+        .sort((a, b) => a.node.localeCompare(b.node))
+        .map((report) => {
+          const health = this.healthOf(report, now);
+          return { ...report, healthy: health.healthy, consecutive_failures: health.consecutiveFailures };
+        }),
+    };
+  }
+
+  private requireLeader(term: number): void {
+    if (!this.leadership.leads(term)) throw new CoordinatorError(CoordinatorErrorCode.NotLeader, `coordinator ${this.options.coordinatorId} is not the leader (${this.leadership.state})`);
+  }
+
+  private healthOf(report: NodeReport, now: number): NodeHealth {
+    return this.health.of(report, now);
+  }
+
+  private async checkNodes(): Promise<void> {
+    const { nodes, source } = this.edges.topology.snapshot();
+    const now = this.clock();
+    await Promise.all(
+      [...nodes.values()].map(async (report) => this.health.record(report.node, report, await this.edges.nodes.health(report.httpUrl, this.options.checkTimeoutMs).catch(() => false), now)),
+    );
+    // A source without a report cannot be reached at all: each round is a failed check.
+    if (source && !nodes.has(source.node)) this.health.record(source.node, undefined, false, now);
+  }
+
+  /** No assignment yet: the one node already running as source becomes it (generation 1). */
+  private async adopt(term: number): Promise<void> {
+    const now = this.clock();
+    const running = [...this.edges.topology.snapshot().nodes.values()].filter((report) => report.role === 'source' && this.healthOf(report, now).healthy);
+    if (running.length !== 1) {
+      if (running.length > 1) this.sayOnce('adopt_conflict', () => this.edges.log.error({ event: 'source.adopt_conflict', nodes: running.map((report) => report.node) }, 'several nodes run as source: adopting none'));
+      return;
+    }
+    const [node] = running;
+    await this.leadership.write(term, { kind: 'source', node: node.node, generation: 1, reason: 'adopted', assignedAtMs: now, by: this.options.coordinatorId });
+    this.edges.log.info({ event: 'source.adopted', node: node.node, generation: 1 }, 'adopted the running source');
+  }
+
+  /** Keeps role=source on the source's pod and role=replica on the others. */
+  private async label(source: SourceAssignment): Promise<void> {
+    const reports = [...this.edges.topology.snapshot().nodes.values()];
+    const sourcePod = reports.find((report) => report.node === source.node)?.pod ?? null;
+    const others = reports.filter((report) => report.node !== source.node && report.pod !== null).map((report) => report.pod as string).sort();
+    const key = JSON.stringify([source.generation, sourcePod, others]);
+    if (key === this.labelled) return;
+    try {
+      await this.edges.labeler.setRoles(sourcePod, others);
+      this.labelled = key;
+      this.edges.log.info({ event: 'pods.labelled', source_pod: sourcePod, replica_pods: others }, 'pod role labels set');
+    } catch (error) {
+      this.edges.log.warn({ event: 'pods.label_failed', error: String(error) }, 'could not label the pods; retrying next round');
+    }
+  }
+
+  private async watchSource(term: number, source: SourceAssignment): Promise<void> {
+    const now = this.clock();
+    const { nodes, recovery } = this.edges.topology.snapshot();
+    const checked = this.health.checked(source.node);
+    const verdict = judgeSource({
+      source: source.node,
+      nodes,
+      health: (report) => this.healthOf(report, now),
+      sourceFailures: checked?.consecutiveFailures ?? 0,
+      failureThreshold: this.options.failureThreshold,
+      replicaSilenceMs: this.options.replicaSilenceMs,
+    });
+    if (verdict.kind === 'alive') {
+      this.said = undefined;
+      return;
+    }
+    if (verdict.kind === 'suspected') {
+      this.sayOnce('suspected', () => this.edges.log.warn({ event: 'failover.suspected', source: source.node, failures: checked?.consecutiveFailures, reason: verdict.reason, seeing: verdict.seeing }, 'cannot reach the source, but the replicas do not agree it is dead: doing nothing'));
+      return;
+    }
+    if (!this.options.autoFailover) {
+      this.sayOnce('disabled', () => this.edges.log.error({ event: 'failover.disabled', source: source.node }, 'the source is dead and automatic failover is off'));
+      return;
+    }
+    const permission = failoverPermission(recovery, now, this.options.failoverBlockMs);
+    if (!permission.allowed) {
+      this.sayOnce('blocked', () => this.edges.log.error({ event: 'failover.blocked', source: source.node, recovery: permission.recovery, until_ms: permission.untilMs }, 'the source is dead, but a recent failover blocks another until acknowledged (kbinlog recovery ack)'));
+      return;
+    }
+    const target = chooseCandidate(nodes.values(), (report) => this.healthOf(report, now), source.node);
+    if (!target) {
+      this.sayOnce('no_candidate', () => this.edges.log.error({ event: 'failover.no_candidate', source: source.node }, 'the source is dead and no healthy node may be promoted'));
+      return;
+    }
+    const detectionMs = now - (checked?.failingSinceMs ?? now);
+    const detail = `${source.node} failed ${checked?.consecutiveFailures ?? 0} checks; ${verdict.agreeing.join(', ')} saw nothing from it for over ${this.options.replicaSilenceMs} ms`;
+    this.said = undefined;
+    await this.recoveries.failover(term, source.node, target, detectionMs, detail);
+  }
+
+  private sayOnce(what: string, say: () => void): void {
+    if (this.said === what) return;
+    this.said = what;
+    say();
+  }
+}

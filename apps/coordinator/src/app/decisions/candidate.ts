@@ -1,0 +1,26 @@
+import type { NodeReport, PromotionRule } from '@kbinlog/topology';
+import type { NodeHealth } from './node-health';
+
+const RULE_RANK: Readonly<Record<PromotionRule, number>> = { prefer: 0, neutral: 1, must_not: 2 };
+
+/** Whether `report`'s node may become source at all: the node service, healthy, not must_not. */
+export function promotable(report: NodeReport, health: NodeHealth): boolean {
+  return report.service === 'source' && report.promotionRule !== 'must_not' && health.healthy;
+}
+
+/**
+ * The node to promote: the most advanced healthy promotable node (highest applied offset, so
+ * the least of the log is left to apply), then `prefer` before `neutral`, then by name so every
+ * coordinator picks the same one.
+ */
+export function chooseCandidate(nodes: Iterable<NodeReport>, health: (report: NodeReport) => NodeHealth, exclude: string): NodeReport | undefined {
+  const candidates = [...nodes].filter((report) => report.node !== exclude && promotable(report, health(report)));
+  candidates.sort((a, b) => {
+    const offsetA = BigInt(a.appliedOffset);
+    const offsetB = BigInt(b.appliedOffset);
+    if (offsetA !== offsetB) return offsetA > offsetB ? -1 : 1;
+    const rule = RULE_RANK[a.promotionRule] - RULE_RANK[b.promotionRule];
+    return rule !== 0 ? rule : a.node.localeCompare(b.node);
+  });
+  return candidates[0];
+}

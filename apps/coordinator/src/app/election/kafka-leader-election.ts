@@ -1,0 +1,77 @@
+import type { Consumer, Kafka } from 'kafkajs';
+import type { ElectionHandlers, LeaderElection } from '../coordinator/ports';
+
+export interface KafkaElectionOptions {
+  readonly groupId: string;
+  /** The one-partition topic whose partition 0 is the leadership. */
+  readonly topic: string;
+  readonly sessionTimeoutMs: number;
+}
+
+/**
+ * Leader election by a Kafka consumer group (docs/coordinator.md): every instance joins the
+ * group on the one-partition topology topic and the member assigned partition 0 leads. A member
+ * that stops heartbeating loses it after the session timeout; any rebalance, crash or stop
+ * counts as losing it at once, since another member may be assigned next.
+ */
+export class KafkaLeaderElection implements LeaderElection {
+  private consumer: Consumer | undefined;
+  private handlers: ElectionHandlers | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: KafkaElectionOptions,
+  ) {}
+
+  async start(handlers: ElectionHandlers): Promise<void> {
+    this.handlers = handlers;
+    await this.join();
+  }
+
+  async rejoin(): Promise<void> {
+    await this.leave();
+    await this.join();
+  }
+
+  async stop(): Promise<void> {
+    await this.leave();
+    this.handlers = undefined;
+  }
+
+  private async join(): Promise<void> {
+    const { sessionTimeoutMs, groupId, topic } = this.options;
+    const consumer = this.kafka.consumer({
+      groupId,
+      sessionTimeout: sessionTimeoutMs,
+      heartbeatInterval: Math.max(100, Math.floor(sessionTimeoutMs / 3)),
+      // A new member or a leaving one should move leadership quickly, not after a minute.
+      rebalanceTimeout: sessionTimeoutMs,
+      // Nothing is read here (the TopologyView reads the topic): fetch rarely.
+      maxWaitTimeInMs: 1000,
+      allowAutoTopicCreation: false,
+    });
+    this.consumer = consumer;
+    const deposed = (reason: string) => () => {
+      if (this.consumer === consumer) this.handlers?.deposed(reason);
+    };
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (this.consumer !== consumer) return;
+      if ((payload.memberAssignment[topic] ?? []).includes(0)) this.handlers?.elected();
+      else this.handlers?.deposed('another member was assigned the partition');
+    });
+    consumer.on(consumer.events.REBALANCING, deposed('rebalancing'));
+    consumer.on(consumer.events.CRASH, deposed('consumer crashed'));
+    consumer.on(consumer.events.STOP, deposed('consumer stopped'));
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: false });
+    await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
+  }
+
+  private async leave(): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer) return;
+    this.handlers?.deposed('left the election');
+    this.consumer = undefined;
+    await consumer.disconnect();
+  }
+}
