@@ -1,5 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { ElectionHandlers, LeaderElection } from '../coordinator/ports';
+import { stickyLeaderAssigner } from './sticky-leader-assigner';
 
 export interface KafkaElectionOptions {
   readonly groupId: string;
@@ -12,11 +13,16 @@ export interface KafkaElectionOptions {
  * Leader election by a Kafka consumer group (docs/coordinator.md): every instance joins the
  * group on the one-partition topology topic and the member assigned partition 0 leads. A member
  * that stops heartbeating loses it after the session timeout; any rebalance, crash or stop
- * counts as losing it at once, since another member may be assigned next.
+ * counts as losing it at once (the eager protocol revokes every partition first). The assigner
+ * hands partition 0 back to the member that held it, so a joining coordinator leaves the
+ * leadership where it is.
  */
 export class KafkaLeaderElection implements LeaderElection {
   private consumer: Consumer | undefined;
   private handlers: ElectionHandlers | undefined;
+  /** Assigned partition 0 at the last rebalance, and still in the group: claimed at the next one. */
+  private held = false;
+  private readonly startedAtMs = Date.now();
 
   constructor(
     private readonly kafka: Kafka,
@@ -49,6 +55,7 @@ export class KafkaLeaderElection implements LeaderElection {
       // Nothing is read here (the TopologyView reads the topic): fetch rarely.
       maxWaitTimeInMs: 1000,
       allowAutoTopicCreation: false,
+      partitionAssigners: [stickyLeaderAssigner(() => ({ held: this.held, startedAtMs: this.startedAtMs }))],
     });
     this.consumer = consumer;
     const deposed = (reason: string) => () => {
@@ -56,7 +63,8 @@ export class KafkaLeaderElection implements LeaderElection {
     };
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       if (this.consumer !== consumer) return;
-      if ((payload.memberAssignment[topic] ?? []).includes(0)) this.handlers?.elected();
+      this.held = (payload.memberAssignment[topic] ?? []).includes(0);
+      if (this.held) this.handlers?.elected();
       else this.handlers?.deposed('another member was assigned the partition');
     });
     consumer.on(consumer.events.REBALANCING, deposed('rebalancing'));
@@ -71,6 +79,7 @@ export class KafkaLeaderElection implements LeaderElection {
     const consumer = this.consumer;
     if (!consumer) return;
     this.handlers?.deposed('left the election');
+    this.held = false;
     this.consumer = undefined;
     await consumer.disconnect();
   }

@@ -41,6 +41,11 @@ export class ClusterProcess {
     return this.service !== undefined;
   }
 
+  /** The running process, for clients that talk to this node itself (not through a coordinator). */
+  get process(): RunningService {
+    return this.current();
+  }
+
   get httpUrl(): string {
     if (!this.service) throw new Error(`${this.name} is not running`);
     return this.service.httpUrl;
@@ -139,6 +144,8 @@ export interface TestClusterOptions {
   readonly coordinators?: number;
   readonly nodeArgs?: readonly string[];
   readonly coordinatorArgs?: readonly string[];
+  /** Give node-N `--pod-name pod-node-N`, as a StatefulSet's pods have names (for `--pod-labeler`). */
+  readonly podNames?: boolean;
 }
 
 /**
@@ -171,6 +178,7 @@ export class TestCluster {
         '--memcached-port', '0',
         '--mysql-port', '0',
         '--role', index === 0 ? 'source' : 'replica',
+        ...(options.podNames ? ['--pod-name', `pod-${nodeName}`] : []),
         ...nodeArgs,
       ];
       return new ClusterNode(nodeName, args, server);
