@@ -441,6 +441,8 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       position,
       {
         wBatchSize: config.wBatchSize,
+        groupCommitMaxBatch: config.groupCommitMaxBatch,
+        groupCommitMaxWaitUs: config.groupCommitMaxWaitUs,
         // On MariaDB the SQL front door's triggers capture memcached writes too; they log their own.
         ...(this.database.store === 'mariadb' ? { clearOwnCapture: CLEAR_OWN_CAPTURE } : {}),
         onFatal: (reason, error) => {
