@@ -158,7 +158,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     const { config } = this;
     const names = clusterNames(config.cluster);
     // Each write of a group-commit batch holds its own connection until the batch commits: a
-    // full batch, plus some for reads, heartbeats and catch-up (the default 10 capped batches at 10).
+    // full batch (the committer lets no more in), plus spares for reads, heartbeats, statements.
     this.database = await openNodeDatabase(config.databaseUrl, config.groupCommitMaxBatch + CONNECTIONS_BESIDE_BATCH);
     const { writer } = this.database;
     await ensureNodeSchema(writer);

@@ -4,6 +4,7 @@ import { type AppliedPosition, applyGroup, dialectOf, positionAfter, type TableC
 import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { FaultInjection } from './fault-injection';
+import { Permits } from './permits';
 
 /** A write: runs inside the batch's database transaction, applying and returning its row events. */
 export type RowWrite<T> = (manager: EntityManager) => Promise<{ readonly events: readonly RowEvent[]; readonly result: T }>;
@@ -107,6 +108,13 @@ export class BinlogCommitter {
   private readonly queue: Job[] = [];
   private busy = false;
   private refusal: string | undefined;
+  /**
+   * Writes run alone each hold a pooled connection while they wait in the queue. At most a
+   * batch of them at a time, so the pool (a batch plus spare connections, see SourceNode) always
+   * has one left for the queue's own jobs (a heartbeat, a statement): with every connection
+   * held by writes queued behind a heartbeat that waits for a connection, nothing would move.
+   */
+  private readonly aloneWrites: Permits;
   /** Wakes a batch waiting (groupCommitMaxWaitUs) once enough sessions queued. */
   private batchFull: (() => void) | undefined;
 
@@ -118,7 +126,9 @@ export class BinlogCommitter {
     private applied: AppliedPosition,
     private readonly options: CommitterOptions,
     private readonly faults: FaultInjection,
-  ) {}
+  ) {
+    this.aloneWrites = new Permits(options.groupCommitMaxBatch);
+  }
 
   get position(): AppliedPosition {
     return this.applied;
@@ -136,13 +146,18 @@ export class BinlogCommitter {
    * that transaction's own commit waits behind it in the queue.
    */
   private async writeAlone<T>(write: RowWrite<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.writeOnce(write);
-      } catch (error) {
-        // InnoDB's advice for a deadlock victim: run the transaction again.
-        if (attempt >= DEADLOCK_RETRIES || (error as { errno?: number }).errno !== ER_LOCK_DEADLOCK) throw error;
+    await this.aloneWrites.acquire();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.writeOnce(write);
+        } catch (error) {
+          // InnoDB's advice for a deadlock victim: run the transaction again.
+          if (attempt >= DEADLOCK_RETRIES || (error as { errno?: number }).errno !== ER_LOCK_DEADLOCK) throw error;
+        }
       }
+    } finally {
+      this.aloneWrites.release();
     }
   }
 
