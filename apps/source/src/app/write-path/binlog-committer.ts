@@ -79,7 +79,8 @@ export interface CommitterOptions {
 export const FENCED_REFUSAL = 'fenced: a newer source took over the binlog';
 
 const ER_LOCK_DEADLOCK = 1213;
-const DEADLOCK_RETRIES = 5;
+const ER_DUP_ENTRY = 1062;
+const RETRIES = 5;
 
 function nowUs(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
@@ -152,8 +153,13 @@ export class BinlogCommitter {
         try {
           return await this.writeOnce(write);
         } catch (error) {
-          // InnoDB's advice for a deadlock victim: run the transaction again.
-          if (attempt >= DEADLOCK_RETRIES || (error as { errno?: number }).errno !== ER_LOCK_DEADLOCK) throw error;
+          // InnoDB's advice for a deadlock victim: run the transaction again. A duplicate key is
+          // the same race on a missing key: a locking read of it takes no gap lock (READ
+          // COMMITTED), so concurrent writers of a new key all insert and all but one fail; run
+          // again, the read waits for the winner's row and sees it. A real duplicate (a second
+          // unique key) fails every attempt and is answered with its own error.
+          const errno = (error as { errno?: number }).errno;
+          if (attempt >= RETRIES || (errno !== ER_LOCK_DEADLOCK && errno !== ER_DUP_ENTRY)) throw error;
         }
       }
     } finally {
