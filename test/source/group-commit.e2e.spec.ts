@@ -18,7 +18,9 @@ import {
   tableByKey,
   testInfra,
   uniqueClusterName,
+  waitFor,
   waitUntilReplicated,
+  writeSourceAssignment,
 } from '@kbinlog/testing';
 
 const infra = testInfra();
@@ -229,5 +231,46 @@ describe('a source killed between the database commits of a batch', () => {
     const again = await MemcachedTestClient.connect(status.Memcached_Port);
     expect(await again.set('after-restart', 'ok')).toBe(STORED);
     again.close();
+  });
+});
+
+describe('group commit with heartbeats and more clients than a batch', () => {
+  const server = infra.mariadb[4];
+  const cluster = uniqueClusterName('gcbeat');
+  const topic = `kbinlog.${cluster}.binlog`;
+  let source: RunningService;
+  let clients: MemcachedTestClient[] = [];
+
+  beforeAll(async () => {
+    await resetNodeDatabases(server);
+    // Batches of 4 (a pool of 14): 40 writing clients are far more than the pool.
+    source = await startService('source', [
+      ...nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 }),
+      ...['--memcached-port', '0', '--mysql-port', '0', '--group-commit-max-batch', '4', '--heartbeat-interval-ms', '20', '--topology-interval-ms', '500'],
+    ]);
+    await writeSourceAssignment(infra, cluster, 'source', 1, 'adopted');
+    await waitFor(() => source.output.some((line) => line.includes('"event":"heartbeat.started"')), { description: 'the source to start heartbeats', timeoutMs: 10_000 });
+    clients = await connectClients(source, 40);
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await source?.stop();
+  });
+
+  it('keeps taking writes: a heartbeat in the queue always finds a connection', async () => {
+    const replies = await Promise.all(
+      clients.map(async (client, index) => {
+        const answers: string[] = [];
+        for (let n = 1; n <= 10; n++) answers.push(await client.set(`beat-${index}-${n}`, `v${n}`));
+        return answers;
+      }),
+    );
+    expect(replies.flat().filter((reply) => reply !== STORED)).toEqual([]);
+    const groups = await loggedGroups(topic, source);
+    expect(setsOf(groups).filter(({ key }) => key.startsWith('beat-'))).toHaveLength(400);
+    // Heartbeats (groups without events) ran between the writes' batches.
+    const first = groups.findIndex(({ group }) => group.events.length > 0);
+    expect(groups.slice(first).some(({ group }) => group.events.length === 0)).toBe(true);
   });
 });
