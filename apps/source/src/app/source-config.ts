@@ -12,6 +12,8 @@ export const SOURCE_OPTIONS = {
   memcachedHost: { flag: 'memcached-host', env: 'KBINLOG_MEMCACHED_HOST', description: 'address the memcached protocol listens on', schema: hostSchema, default: '127.0.0.1' },
   memcachedPort: { flag: 'memcached-port', env: 'KBINLOG_MEMCACHED_PORT', description: 'memcached protocol port; 0 picks a free port', schema: portSchema, default: '11211' },
   wBatchSize: { flag: 'w-batch-size', env: 'KBINLOG_W_BATCH_SIZE', description: 'writes that may share one binlog group (daemon_memcached_w_batch_size)', schema: positiveIntSchema(10_000), default: '1' },
+  groupCommitMaxBatch: { flag: 'group-commit-max-batch', env: 'KBINLOG_GROUP_COMMIT_MAX_BATCH', description: 'most client transactions (SQL commits, memcached writes) that share one Kafka transaction, each its own group', schema: positiveIntSchema(1_000), default: '64' },
+  groupCommitMaxWaitUs: { flag: 'group-commit-max-wait-us', env: 'KBINLOG_GROUP_COMMIT_MAX_WAIT_US', description: 'microseconds a short group-commit batch waits for more transactions (binlog_group_commit_sync_delay); 0 takes what queued', schema: z.string().regex(/^\d{1,7}$/, 'expected an integer 0..1000000').transform(Number).refine((value) => value <= 1_000_000, 'expected an integer 0..1000000'), default: '0' },
   maxItemSize: { flag: 'max-item-size', env: 'KBINLOG_MAX_ITEM_SIZE', description: 'largest memcached value in bytes (memcached -I)', schema: positiveIntSchema(64 * 1024 * 1024), default: String(1024 * 1024) },
   mysqlHost: { flag: 'mysql-host', env: 'KBINLOG_MYSQL_HOST', description: 'address the MySQL protocol (SQL writes and reads) listens on', schema: hostSchema, default: '127.0.0.1' },
   mysqlPort: { flag: 'mysql-port', env: 'KBINLOG_MYSQL_PORT', description: 'MySQL protocol port; 0 picks a free port (MariaDB stores only)', schema: portSchema, default: '3307' },
@@ -28,7 +30,7 @@ export const SOURCE_OPTIONS = {
     default: 'kbinlog:kbinlog',
   },
   maxAllowedPacket: { flag: 'max-allowed-packet', env: 'KBINLOG_MAX_ALLOWED_PACKET', description: 'largest MySQL packet payload in bytes (max_allowed_packet)', schema: positiveIntSchema(1024 * 1024 * 1024), default: String(64 * 1024 * 1024) },
-  faultInjection: { flag: 'fault-injection', env: 'KBINLOG_FAULT_INJECTION', description: 'TEST ONLY: <point>@<n> kills the process the n-th time the write path reaches <point> (after-log-commit)', schema: z.string(), default: '' },
+  faultInjection: { flag: 'fault-injection', env: 'KBINLOG_FAULT_INJECTION', description: 'TEST ONLY: <point>@<n> makes the n-th pass through <point> crash (after-log-commit, after-session-commit) or fail (fail-log-commit)', schema: z.string(), default: '' },
 };
 
 export type SourceConfig = OptionValues<ReturnType<typeof serviceOptions> & typeof SOURCE_OPTIONS>;

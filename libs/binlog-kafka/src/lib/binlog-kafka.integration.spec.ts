@@ -114,6 +114,32 @@ describe('binlog-kafka on the real broker', () => {
     expect(fetched.map((record) => ('group' in record ? record.group.gtid : 'error'))).toEqual([`${UUID}:2`, `${UUID}:3`]);
   });
 
+  it('appends many groups in one request, in order, at the offsets it returns', async () => {
+    const topic = await freshTopic();
+    const writer = await connectedWriter(topic);
+    const transaction = await writer.begin();
+    const offsets = await transaction.appendAll([group(1), group(2), group(3)]);
+    await transaction.commit();
+    expect(offsets).toEqual([offsets[0], offsets[0] + 1n, offsets[0] + 2n]);
+
+    const fetched: FetchedRecord[] = [];
+    const reader = new BinlogReader(kafka, topic, uniqueName('kbinlog.it.replica'));
+    cleanups.push(() => reader.stop());
+    await reader.start(0n, {
+      onRecords: async (records) => void fetched.push(...records),
+      onFetched: () => undefined,
+      onStopped: (error) => {
+        throw error;
+      },
+    });
+    await waitFor(() => fetched.length >= 3, { description: 'the three groups', timeoutMs: 30_000 });
+    expect(fetched.map((record) => [record.offset, 'group' in record ? record.group.gtid : 'error'])).toEqual([
+      [offsets[0], `${UUID}:1`],
+      [offsets[1], `${UUID}:2`],
+      [offsets[2], `${UUID}:3`],
+    ]);
+  });
+
   it('hands a malformed record to the caller as an error naming its position', async () => {
     const topic = await freshTopic();
     const producer = kafka.producer();

@@ -5,6 +5,11 @@ import type { Kafka, Producer, Transaction } from 'kafkajs';
 export interface BinlogTransaction {
   /** Appends a group and returns its offset (known before commit: the produce response has it). */
   append(group: BinlogGroup): Promise<bigint>;
+  /**
+   * Appends groups in order in one produce request and returns their offsets: one record batch
+   * on the one partition, so the offsets are its base offset and the ones right after it.
+   */
+  appendAll(groups: readonly BinlogGroup[]): Promise<bigint[]>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -46,17 +51,19 @@ export class BinlogWriter {
   async begin(): Promise<BinlogTransaction> {
     const transaction: Transaction = await this.producer.transaction();
     const topic = this.topic;
-    return {
-      async append(group) {
+    const appendAll = async (groups: readonly BinlogGroup[]): Promise<bigint[]> => {
+      const messages = groups.map((group) => {
         const record = encodeBinlogGroup(group);
-        const [metadata] = await transaction.send({
-          topic,
-          acks: -1,
-          messages: [{ key: record.key, value: record.value, headers: { ...record.headers } }],
-        });
-        if (!metadata?.baseOffset) throw new Error(`no offset in the produce response for ${topic}`);
-        return BigInt(metadata.baseOffset);
-      },
+        return { key: record.key, value: record.value, headers: { ...record.headers } };
+      });
+      const [metadata] = await transaction.send({ topic, acks: -1, messages });
+      if (!metadata?.baseOffset) throw new Error(`no offset in the produce response for ${topic}`);
+      const base = BigInt(metadata.baseOffset);
+      return groups.map((_, index) => base + BigInt(index));
+    };
+    return {
+      append: async (group) => (await appendAll([group]))[0],
+      appendAll,
       commit: () => transaction.commit(),
       abort: () => transaction.abort(),
     };

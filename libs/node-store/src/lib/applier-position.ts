@@ -26,13 +26,29 @@ interface PositionRow {
   last_commit_time_us: string;
 }
 
+/**
+ * The position is kept in lanes: rows (channel, lane). A replica's applier writes lane 0. The
+ * source's group commit gives the i-th transaction of a batch lane i, so the batch's
+ * transactions, committed on their own connections, never wait for each other's row lock; each
+ * lane holds the position after its own group (its offset, the executed set through its GTID).
+ *
+ * The position is the lane with the greatest next_offset. This holds after a crash because the
+ * batch's database transactions commit one after another in log order, each only after the
+ * previous one committed: whatever committed is a prefix of the batch, and the max-offset lane is
+ * that prefix's last group. Lanes further on hold older positions (smaller offsets) from earlier
+ * batches. Catch-up then re-applies from the log exactly what the log holds past the prefix and
+ * the store lacks, and nothing twice (invariant 2's recovery). Without the order a crash could
+ * leave a later lane committed and an earlier one not, and the earlier group would be skipped.
+ */
 export async function readAppliedPosition(
   manager: EntityManager,
   topic: string,
   channel = DEFAULT_CHANNEL,
 ): Promise<AppliedPosition> {
   const table = dialectOf(manager).qualifiedTable(KBINLOG_SCHEMA, 'applier_position');
-  const rows = await queryRows<PositionRow>(manager, `SELECT topic, next_offset, executed_gtid_set, last_commit_time_us FROM ${table} WHERE channel = ?`, [channel]);
+  const rows = await queryRows<PositionRow>(manager, `SELECT topic, next_offset, executed_gtid_set, last_commit_time_us FROM ${table} WHERE channel = ? ORDER BY next_offset DESC LIMIT 1`,
+    [channel],
+  );
   const row = rows[0];
   if (!row) return { topic, nextOffset: 0n, executedGtids: GtidSet.EMPTY, lastCommitTimeUs: 0 };
   if (row.topic !== topic) {
@@ -46,16 +62,17 @@ export async function readAppliedPosition(
   };
 }
 
-/** The statement that records `position` in the dialect's words, for a caller with its own connection. */
-export function appliedPositionWrite(dialect: SqlDialect, position: AppliedPosition, channel = DEFAULT_CHANNEL): { sql: string; values: string[] } {
+/** The statement that records `position` in `lane` in the dialect's words, for a caller with its own connection. */
+export function appliedPositionWrite(dialect: SqlDialect, position: AppliedPosition, lane = 0, channel = DEFAULT_CHANNEL): { sql: string; values: string[] } {
   return {
     sql: dialect.upsert(
       dialect.qualifiedTable(KBINLOG_SCHEMA, 'applier_position'),
-      ['channel', 'topic', 'next_offset', 'executed_gtid_set', 'last_commit_time_us', 'applied_at_us'],
-      ['channel'],
+      ['channel', 'lane', 'topic', 'next_offset', 'executed_gtid_set', 'last_commit_time_us', 'applied_at_us'],
+      ['channel', 'lane'],
     ),
     values: [
       channel,
+      String(lane),
       position.topic,
       position.nextOffset.toString(),
       position.executedGtids.toString(),
@@ -65,8 +82,8 @@ export function appliedPositionWrite(dialect: SqlDialect, position: AppliedPosit
   };
 }
 
-/** Writes the position; call it inside the transaction that applied the group. */
-export async function writeAppliedPosition(manager: EntityManager, position: AppliedPosition, channel = DEFAULT_CHANNEL): Promise<void> {
-  const { sql, values } = appliedPositionWrite(dialectOf(manager), position, channel);
+/** Writes the position in `lane` (see readAppliedPosition); call it inside the transaction that applied the group. */
+export async function writeAppliedPosition(manager: EntityManager, position: AppliedPosition, lane = 0, channel = DEFAULT_CHANNEL): Promise<void> {
+  const { sql, values } = appliedPositionWrite(dialectOf(manager), position, lane, channel);
   await executeWrite(manager, sql, values);
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { readAppliedPosition } from './applier-position';
+import { readAppliedPosition, writeAppliedPosition } from './applier-position';
 import { applyGroup } from './group-applier';
 import { bootstrapInnodbMemcache } from './innodb-memcache-bootstrap';
 import { type NodeDatabase, openNodeDatabase } from './node-database';
@@ -267,5 +267,59 @@ describe('statement events on a real mariadb', () => {
     const next = await applyGroup(opened.writer, catalog, position, 2n, again, 'STRICT');
     expect(next.executedGtids.toString()).toBe(`${UUID}:1-2`);
     expect(await queryRows(opened.writer.manager, 'SELECT gtid FROM kbinlog.statement_in_flight')).toEqual([{ gtid: null }]);
+  });
+});
+
+/** applier_position as it was before lanes: one row per channel. */
+const POSITION_BEFORE_LANES: Record<StoreKind, readonly string[]> = {
+  mariadb: [
+    'CREATE DATABASE kbinlog',
+    `CREATE TABLE kbinlog.applier_position (channel VARCHAR(64) NOT NULL PRIMARY KEY, topic VARCHAR(255) NOT NULL, next_offset BIGINT UNSIGNED NOT NULL,
+       executed_gtid_set LONGTEXT NOT NULL, last_commit_time_us BIGINT UNSIGNED NOT NULL, applied_at_us BIGINT UNSIGNED NOT NULL) ENGINE=InnoDB`,
+  ],
+  sqlite: [
+    `CREATE TABLE "kbinlog.applier_position" (channel TEXT NOT NULL PRIMARY KEY, topic TEXT NOT NULL, next_offset INTEGER NOT NULL,
+       executed_gtid_set TEXT NOT NULL, last_commit_time_us INTEGER NOT NULL, applied_at_us INTEGER NOT NULL)`,
+  ],
+};
+
+describe.each<StoreKind>(['mariadb', 'sqlite'])('applier position lanes on a real %s', (store) => {
+  let fresh: Awaited<ReturnType<typeof openFreshStore>>;
+  let database: DataSource;
+
+  beforeAll(async () => {
+    fresh = await openFreshStore(store);
+    database = fresh.opened.writer;
+    for (const statement of POSITION_BEFORE_LANES[store]) await database.query(statement);
+    await database.query(
+      `INSERT INTO ${fresh.opened.dialect.qualifiedTable('kbinlog', 'applier_position')} VALUES ('default', ?, 7, ?, 1700000000000005, 1700000000000009)`,
+      [TOPIC, `${UUID}:1-5`],
+    );
+  });
+
+  afterAll(async () => {
+    await fresh?.close();
+  });
+
+  const position = (nextOffset: bigint, gtids: string, lastCommitTimeUs: number) => ({ topic: TOPIC, nextOffset, executedGtids: GtidSet.parse(gtids), lastCommitTimeUs });
+
+  it('migrates a table from before lanes: its row becomes lane 0, and a second run changes nothing', async () => {
+    await ensureNodeSchema(database);
+    await ensureNodeSchema(database);
+    const table = fresh.opened.dialect.qualifiedTable('kbinlog', 'applier_position');
+    expect(await queryRows(database.manager, `SELECT channel, lane, next_offset FROM ${table}`)).toEqual([{ channel: 'default', lane: '0', next_offset: '7' }]);
+    expect(await readAppliedPosition(database.manager, TOPIC)).toEqual(position(7n, `${UUID}:1-5`, 1_700_000_000_000_005));
+  });
+
+  it('reads the lane with the greatest next offset: the end of the committed prefix of a batch', async () => {
+    // A batch of three after offset 7 that crashed after its second commit: lanes 0 and 1 are
+    // this batch's, lane 2 still holds an older batch's position.
+    await database.transaction((manager) => writeAppliedPosition(manager, position(5n, `${UUID}:1-4`, 4), 2));
+    await database.transaction((manager) => writeAppliedPosition(manager, position(9n, `${UUID}:1-6`, 6), 0));
+    await database.transaction((manager) => writeAppliedPosition(manager, position(10n, `${UUID}:1-7`, 7), 1));
+    expect(await readAppliedPosition(database.manager, TOPIC)).toEqual(position(10n, `${UUID}:1-7`, 7));
+    // A later lane-0 write (the next batch, or a replica's applier) moves past every lane.
+    await database.transaction((manager) => writeAppliedPosition(manager, position(12n, `${UUID}:1-8`, 8)));
+    expect(await readAppliedPosition(database.manager, TOPIC)).toEqual(position(12n, `${UUID}:1-8`, 8));
   });
 });

@@ -60,6 +60,9 @@ export interface DemotionResult {
   readonly position: string;
 }
 
+/** Connections of the source's pool beyond a full group-commit batch. */
+const CONNECTIONS_BESIDE_BATCH = 10;
+
 /** Why a promotion or demotion was refused or failed; the HTTP edge maps the code. */
 export class RoleChangeError extends Error {
   constructor(
@@ -154,7 +157,9 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
   async onModuleInit(): Promise<void> {
     const { config } = this;
     const names = clusterNames(config.cluster);
-    this.database = await openNodeDatabase(config.databaseUrl);
+    // Each write of a group-commit batch holds its own connection until the batch commits: a
+    // full batch (the committer lets no more in), plus spares for reads, heartbeats, statements.
+    this.database = await openNodeDatabase(config.databaseUrl, config.groupCommitMaxBatch + CONNECTIONS_BESIDE_BATCH);
     const { writer } = this.database;
     await ensureNodeSchema(writer);
     this.serverUuid = await nodeServerUuid(writer);
@@ -441,6 +446,8 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       position,
       {
         wBatchSize: config.wBatchSize,
+        groupCommitMaxBatch: config.groupCommitMaxBatch,
+        groupCommitMaxWaitUs: config.groupCommitMaxWaitUs,
         // On MariaDB the SQL front door's triggers capture memcached writes too; they log their own.
         ...(this.database.store === 'mariadb' ? { clearOwnCapture: CLEAR_OWN_CAPTURE } : {}),
         onFatal: (reason, error) => {

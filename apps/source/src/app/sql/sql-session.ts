@@ -259,8 +259,8 @@ export class SqlSession {
     try {
       await this.context.writes.commitSession({
         events,
-        writePosition: async (position) => {
-          const { sql, values } = appliedPositionWrite(MARIADB_DIALECT, position);
+        writePosition: async (position, lane) => {
+          const { sql, values } = appliedPositionWrite(MARIADB_DIALECT, position, lane);
           await backend.query(sql, values);
         },
         commit: async () => {

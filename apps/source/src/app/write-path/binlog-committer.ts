@@ -1,9 +1,10 @@
-import { type BinlogGroup, formatGtid, type RowEvent, type StatementEvent } from '@kbinlog/binlog';
+import { type BinlogGroup, formatGtid, parseGtid, type RowEvent, type StatementEvent } from '@kbinlog/binlog';
 import type { BinlogTransaction, BinlogWriter } from '@kbinlog/binlog-kafka';
 import { type AppliedPosition, applyGroup, dialectOf, positionAfter, type TableCatalog, writeAppliedPosition } from '@kbinlog/node-store';
 import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { FaultInjection } from './fault-injection';
+import { Permits } from './permits';
 
 /** A write: runs inside the batch's database transaction, applying and returning its row events. */
 export type RowWrite<T> = (manager: EntityManager) => Promise<{ readonly events: readonly RowEvent[]; readonly result: T }>;
@@ -27,7 +28,8 @@ export class WriteRefusedError extends Error {
  */
 export interface SessionTransaction {
   readonly events: readonly RowEvent[];
-  writePosition(position: AppliedPosition): Promise<void>;
+  /** Records the position after this transaction's group in `lane` (see readAppliedPosition). */
+  writePosition(position: AppliedPosition, lane: number): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -50,6 +52,16 @@ export interface CommitterOptions {
    */
   readonly wBatchSize: number;
   /**
+   * Group commit: up to this many queued session commits (SQL transactions, and memcached writes
+   * run alone) share one Kafka transaction, each still its own group.
+   */
+  readonly groupCommitMaxBatch: number;
+  /**
+   * How long a batch smaller than groupCommitMaxBatch waits for more commits before it starts
+   * (binlog_group_commit_sync_delay); 0: a batch is what queued while the previous commit ran.
+   */
+  readonly groupCommitMaxWaitUs: number;
+  /**
    * SQL that deletes what the connection's writes left in the change capture (the SQL front
    * door's triggers record every change); run before each commit. None without a front door.
    */
@@ -67,7 +79,8 @@ export interface CommitterOptions {
 export const FENCED_REFUSAL = 'fenced: a newer source took over the binlog';
 
 const ER_LOCK_DEADLOCK = 1213;
-const DEADLOCK_RETRIES = 5;
+const ER_DUP_ENTRY = 1062;
+const RETRIES = 5;
 
 function nowUs(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
@@ -96,6 +109,15 @@ export class BinlogCommitter {
   private readonly queue: Job[] = [];
   private busy = false;
   private refusal: string | undefined;
+  /**
+   * Writes run alone each hold a pooled connection while they wait in the queue. At most a
+   * batch of them at a time, so the pool (a batch plus spare connections, see SourceNode) always
+   * has one left for the queue's own jobs (a heartbeat, a statement): with every connection
+   * held by writes queued behind a heartbeat that waits for a connection, nothing would move.
+   */
+  private readonly aloneWrites: Permits;
+  /** Wakes a batch waiting (groupCommitMaxWaitUs) once enough sessions queued. */
+  private batchFull: (() => void) | undefined;
 
   constructor(
     private readonly database: DataSource,
@@ -105,7 +127,9 @@ export class BinlogCommitter {
     private applied: AppliedPosition,
     private readonly options: CommitterOptions,
     private readonly faults: FaultInjection,
-  ) {}
+  ) {
+    this.aloneWrites = new Permits(options.groupCommitMaxBatch);
+  }
 
   get position(): AppliedPosition {
     return this.applied;
@@ -123,13 +147,23 @@ export class BinlogCommitter {
    * that transaction's own commit waits behind it in the queue.
    */
   private async writeAlone<T>(write: RowWrite<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.writeOnce(write);
-      } catch (error) {
-        // InnoDB's advice for a deadlock victim: run the transaction again.
-        if (attempt >= DEADLOCK_RETRIES || (error as { errno?: number }).errno !== ER_LOCK_DEADLOCK) throw error;
+    await this.aloneWrites.acquire();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.writeOnce(write);
+        } catch (error) {
+          // InnoDB's advice for a deadlock victim: run the transaction again. A duplicate key is
+          // the same race on a missing key: a locking read of it takes no gap lock (READ
+          // COMMITTED), so concurrent writers of a new key all insert and all but one fail; run
+          // again, the read waits for the winner's row and sees it. A real duplicate (a second
+          // unique key) fails every attempt and is answered with its own error.
+          const errno = (error as { errno?: number }).errno;
+          if (attempt >= RETRIES || (errno !== ER_LOCK_DEADLOCK && errno !== ER_DUP_ENTRY)) throw error;
+        }
       }
+    } finally {
+      this.aloneWrites.release();
     }
   }
 
@@ -155,7 +189,7 @@ export class BinlogCommitter {
       }
       await this.commitSession({
         events: outcome.events,
-        writePosition: (position) => writeAppliedPosition(runner.manager, position),
+        writePosition: (position, lane) => writeAppliedPosition(runner.manager, position, lane),
         commit: () => runner.commitTransaction(),
         rollback: () => runner.rollbackTransaction(),
       });
@@ -217,7 +251,30 @@ export class BinlogCommitter {
       return;
     }
     this.queue.push(job);
+    if (this.batchFull && this.sessionsAtHead() >= this.options.groupCommitMaxBatch) this.batchFull();
     void this.pump();
+  }
+
+  /** How many session commits wait at the head of the queue, up to the batch limit. */
+  private sessionsAtHead(): number {
+    const limit = Math.min(this.queue.length, this.options.groupCommitMaxBatch);
+    let count = 0;
+    while (count < limit && this.queue[count].kind === 'session') count++;
+    return count;
+  }
+
+  /** With a maximum wait, a short batch waits for more commits to queue (or the wait to end). */
+  private async waitForBatch(): Promise<void> {
+    const waitMs = this.options.groupCommitMaxWaitUs / 1000;
+    if (waitMs <= 0 || this.sessionsAtHead() >= this.options.groupCommitMaxBatch) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.batchFull?.(), waitMs);
+      this.batchFull = () => {
+        clearTimeout(timer);
+        this.batchFull = undefined;
+        resolve();
+      };
+    });
   }
 
   private async pump(): Promise<void> {
@@ -230,8 +287,8 @@ export class BinlogCommitter {
           this.queue.shift();
           await this.commitStatement(first);
         } else if (first.kind === 'session') {
-          this.queue.shift();
-          await this.commitSessionTransaction(first);
+          await this.waitForBatch();
+          await this.commitSessionBatch(this.queue.splice(0, this.sessionsAtHead()) as Extract<Job, { kind: 'session' }>[]);
         } else if (first.kind === 'executed-statement') {
           this.queue.shift();
           await this.logStatement(first);
@@ -249,8 +306,9 @@ export class BinlogCommitter {
     }
   }
 
-  private nextGroup(events: readonly (RowEvent | StatementEvent)[]): BinlogGroup {
-    const transaction = this.applied.executedGtids.lastTransaction(this.identity.serverUuid) + 1n;
+  /** The next group after `after` (by default the store's position): its GTID follows the last one. */
+  private nextGroup(events: readonly (RowEvent | StatementEvent)[], after = this.applied): BinlogGroup {
+    const transaction = after.executedGtids.lastTransaction(this.identity.serverUuid) + 1n;
     return {
       gtid: formatGtid({ serverUuid: this.identity.serverUuid, transaction }),
       serverId: this.identity.serverId,
@@ -266,6 +324,8 @@ export class BinlogCommitter {
    * the log, and this node is simply no longer the source (invariant 3).
    */
   private async commitLog(transaction: BinlogTransaction): Promise<void> {
+    // An injected failure throws before the commit: the caller aborts, so nothing reached the log.
+    this.faults.hit('fail-log-commit');
     try {
       await transaction.commit();
     } catch (error) {
@@ -345,29 +405,57 @@ export class BinlogCommitter {
     }
   }
 
-  private async commitSessionTransaction(job: Extract<Job, { kind: 'session' }>): Promise<void> {
-    const { transaction: session } = job;
+  /**
+   * Group commit: the batch's session transactions, each its own group, share one Kafka
+   * transaction. Their groups are appended in queue order, each session writes the position after
+   * its own group in its own lane (lane = its place in the batch, so no session waits for
+   * another's row lock), Kafka commits once, and then the sessions commit one after another in
+   * log order: the order readAppliedPosition's recovery argument rests on. Each client hears
+   * success after its own database commit. A failed append or Kafka commit fails the whole batch:
+   * every session rolls back and nothing of it reached the store.
+   */
+  private async commitSessionBatch(jobs: Extract<Job, { kind: 'session' }>[]): Promise<void> {
     let transaction: BinlogTransaction | undefined;
     let logCommitted = false;
+    let committed = 0;
     try {
-      const group = this.nextGroup(session.events);
+      const groups: BinlogGroup[] = [];
+      let after = this.applied;
+      for (const job of jobs) {
+        const group = this.nextGroup(job.transaction.events, after);
+        groups.push(group);
+        after = { ...after, executedGtids: after.executedGtids.add(parseGtid(group.gtid)) };
+      }
       transaction = await this.writer.begin();
-      const offset = await transaction.append(group);
-      const next = positionAfter(this.applied, offset, group);
-      await session.writePosition(next);
+      const offsets = await transaction.appendAll(groups);
+      const positions: AppliedPosition[] = [];
+      let position = this.applied;
+      for (const [index, group] of groups.entries()) {
+        position = positionAfter(position, offsets[index], group);
+        positions.push(position);
+      }
+      // Different connections and different lanes: the position writes run side by side.
+      await Promise.all(jobs.map((job, lane) => job.transaction.writePosition(positions[lane], lane)));
       await this.commitLog(transaction);
       logCommitted = true;
-      await session.commit();
-      this.applied = next;
-      job.resolve(undefined);
+      for (const [index, job] of jobs.entries()) {
+        await job.transaction.commit();
+        committed++;
+        this.applied = positions[index];
+        job.resolve(undefined);
+        this.faults.hit('after-session-commit');
+      }
     } catch (error) {
       if (logCommitted) {
         this.refuse('the store lags the binlog');
         this.options.onFatal('database commit failed after the binlog commit', error);
       } else this.fenced(error);
-      await transaction?.abort().catch(() => undefined);
-      await session.rollback().catch(() => undefined);
-      job.reject(new WriteRefusedError(this.refusal ?? `transaction not committed: ${error instanceof Error ? error.message : String(error)}`));
+      if (!logCommitted) await transaction?.abort().catch(() => undefined);
+      const reason = this.refusal ?? `transaction not committed: ${error instanceof Error ? error.message : String(error)}`;
+      for (const job of jobs.slice(committed)) {
+        await job.transaction.rollback().catch(() => undefined);
+        job.reject(new WriteRefusedError(reason));
+      }
     }
   }
 

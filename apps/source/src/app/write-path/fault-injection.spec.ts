@@ -1,4 +1,4 @@
-import { NO_FAULTS, parseFaultInjection } from './fault-injection';
+import { InjectedFault, NO_FAULTS, parseFaultInjection } from './fault-injection';
 
 describe('source > write path > fault injection', () => {
   it('is off when empty', () => {
@@ -16,6 +16,20 @@ describe('source > write path > fault injection', () => {
       expect(kill).toHaveBeenCalledWith(process.pid, 'SIGKILL');
       faults.hit('after-log-commit');
       expect(kill).toHaveBeenCalledTimes(1);
+    } finally {
+      kill.mockRestore();
+    }
+  });
+
+  it('throws at a failure point on the n-th time, without killing the process', () => {
+    const kill = jest.spyOn(process, 'kill').mockImplementation(() => true);
+    try {
+      const faults = parseFaultInjection('fail-log-commit@2');
+      faults.hit('fail-log-commit');
+      faults.hit('after-session-commit');
+      expect(() => faults.hit('fail-log-commit')).toThrow(InjectedFault);
+      expect(() => faults.hit('fail-log-commit')).not.toThrow();
+      expect(kill).not.toHaveBeenCalled();
     } finally {
       kill.mockRestore();
     }

@@ -1,9 +1,17 @@
 /**
- * Test-only crash points (KBINLOG_FAULT_INJECTION=<point>@<n>): the n-th time the write path
- * passes <point>, the process kills itself with SIGKILL, as a power cut would. End-to-end tests
- * use it to prove invariant 2 at the one moment a crash is most dangerous.
+ * Test-only faults (KBINLOG_FAULT_INJECTION=<point>@<n>) at the write path's most dangerous
+ * moments. The n-th time the write path passes a crash point, the process kills itself with
+ * SIGKILL, as a power cut would; at a failure point it throws instead, as a broker would answer.
+ *
+ * - after-log-commit: crash after a Kafka commit, before the store commits.
+ * - after-session-commit: crash after the n-th database commit of a group-commit batch (counted
+ *   over all batches), leaving the batch's later transactions uncommitted.
+ * - fail-log-commit: the n-th Kafka commit throws instead of committing; the committer aborts the
+ *   transaction, so its outcome is known (nothing reached the log) and the source stays up.
  */
-export const FAULT_POINTS = ['after-log-commit'] as const;
+export const CRASH_POINTS = ['after-log-commit', 'after-session-commit'] as const;
+export const FAILURE_POINTS = ['fail-log-commit'] as const;
+export const FAULT_POINTS = [...CRASH_POINTS, ...FAILURE_POINTS] as const;
 export type FaultPoint = (typeof FAULT_POINTS)[number];
 
 export interface FaultInjection {
@@ -11,6 +19,14 @@ export interface FaultInjection {
 }
 
 export const NO_FAULTS: FaultInjection = { hit: () => undefined };
+
+/** What an injected failure throws. */
+export class InjectedFault extends Error {
+  constructor(point: FaultPoint) {
+    super(`injected fault: ${point}`);
+    this.name = 'InjectedFault';
+  }
+}
 
 export function parseFaultInjection(spec: string): FaultInjection {
   if (spec === '') return NO_FAULTS;
@@ -20,10 +36,13 @@ export function parseFaultInjection(spec: string): FaultInjection {
     throw new Error(`fault injection must be <point>@<n> with point one of ${FAULT_POINTS.join(', ')}; got "${spec}"`);
   }
   const target = Number(match[2]);
+  const crash = (CRASH_POINTS as readonly string[]).includes(point);
   let count = 0;
   return {
     hit: (reached) => {
-      if (reached === point && ++count === target) process.kill(process.pid, 'SIGKILL');
+      if (reached !== point || ++count !== target) return;
+      if (crash) process.kill(process.pid, 'SIGKILL');
+      else throw new InjectedFault(point);
     },
   };
 }

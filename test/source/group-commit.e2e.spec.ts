@@ -1,0 +1,276 @@
+/**
+ * Group commit, end to end: memcached writes from many connections share Kafka transactions,
+ * each still its own group; writes to one key keep their order on the source and every replica;
+ * a failed Kafka commit fails every write of its batch and none of them reaches the store; and a
+ * crash between a batch's database commits loses nothing acknowledged and applies nothing twice.
+ */
+import { type BinlogGroup, decodeBinlogGroup } from '@kbinlog/binlog';
+import {
+  MemcachedTestClient,
+  nodeFlags,
+  queryRows,
+  readTopic,
+  replayTable,
+  resetNodeDatabases,
+  type RunningService,
+  sourceStatus,
+  startService,
+  tableByKey,
+  testInfra,
+  uniqueClusterName,
+  waitFor,
+  waitUntilReplicated,
+  writeSourceAssignment,
+} from '@kbinlog/testing';
+
+const infra = testInfra();
+const DEMO = { schema: 'test', table: 'demo_test', keyColumn: 'c1' };
+const STORED = 'STORED\r\n';
+
+interface LoggedGroup {
+  readonly offset: bigint;
+  readonly group: BinlogGroup;
+}
+
+/** Every committed group of the log up to the source's position, in log order. */
+async function loggedGroups(topic: string, source: RunningService): Promise<LoggedGroup[]> {
+  const end = BigInt((await sourceStatus(source)).Position);
+  const records = await readTopic(infra, topic, { until: (read) => read.some((record) => BigInt(record.offset) >= end - 1n) });
+  return records
+    .filter((record) => BigInt(record.offset) < end)
+    .map((record) => ({ offset: BigInt(record.offset), group: decodeBinlogGroup(record.value === null ? null : Buffer.from(record.value), `${topic}-0:${record.offset}`) }));
+}
+
+/** The keys each group set in test.demo_test, with their values, in log order. */
+function setsOf(groups: readonly LoggedGroup[]): { key: string; value: string | null }[] {
+  return groups.flatMap(({ group }) =>
+    group.events.flatMap((event) => (event.type !== 'statement' && event.type !== 'delete' && event.table === 'demo_test' ? [{ key: String(event.after['c1']), value: event.after['c2'] }] : [])),
+  );
+}
+
+/**
+ * Kafka transactions the groups came in: offsets inside one transaction are contiguous, and each
+ * commit writes a marker at the next offset, so a new transaction starts after every gap.
+ */
+function transactionsOf(groups: readonly LoggedGroup[]): number {
+  return groups.filter((entry, index) => index === 0 || entry.offset !== groups[index - 1].offset + 1n).length;
+}
+
+async function connectClients(source: RunningService, count: number): Promise<MemcachedTestClient[]> {
+  const port = (await sourceStatus(source)).Memcached_Port;
+  return Promise.all(Array.from({ length: count }, () => MemcachedTestClient.connect(port)));
+}
+
+/** Each client sets its keys at the same moment as the others; the replies, per client. */
+function setTogether(clients: readonly MemcachedTestClient[], key: (client: number) => string): Promise<string[]> {
+  return Promise.all(clients.map((client, index) => client.set(key(index), `v-${key(index)}`).catch(() => 'connection lost')));
+}
+
+describe('group commit on a source with many clients', () => {
+  const [server, replicaServer] = infra.mariadb;
+  const cluster = uniqueClusterName('groupcommit');
+  const topic = `kbinlog.${cluster}.binlog`;
+  let source: RunningService;
+  let replica: RunningService;
+  let clients: MemcachedTestClient[] = [];
+
+  beforeAll(async () => {
+    await resetNodeDatabases(server);
+    await resetNodeDatabases(replicaServer);
+    source = await startService('source', [...nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 }), '--memcached-port', '0', '--mysql-port', '0']);
+    replica = await startService('replica', nodeFlags(infra, { cluster, server: replicaServer, nodeName: 'replica-1', serverId: 2 }));
+    clients = await connectClients(source, 50);
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await replica?.stop();
+    await source?.stop();
+  });
+
+  it('acknowledges every write of 50 concurrent clients, each its own group, in fewer Kafka transactions', async () => {
+    const replies = await Promise.all(
+      clients.map(async (client, index) => {
+        const answers: string[] = [];
+        for (let n = 1; n <= 20; n++) answers.push(await client.set(`many-${index}-${n}`, `v${n}`));
+        return answers;
+      }),
+    );
+    expect(replies.flat().filter((reply) => reply !== STORED)).toEqual([]);
+
+    const groups = (await loggedGroups(topic, source)).filter(({ group }) => setsOf([{ offset: 0n, group }]).some(({ key }) => key.startsWith('many-')));
+    expect(groups).toHaveLength(1000);
+    // One client write, one group: no group holds two of them.
+    expect(setsOf(groups)).toHaveLength(1000);
+    expect(new Set(groups.map(({ group }) => group.gtid)).size).toBe(1000);
+    const transactions = transactionsOf(groups);
+    expect(transactions).toBeLessThan(groups.length / 2);
+
+    const stored = await tableByKey(server);
+    for (let index = 0; index < 50; index++) for (let n = 1; n <= 20; n++) expect(stored.get(`many-${index}-${n}`)?.['c2']).toBe(`v${n}`);
+  });
+
+  it('keeps the order of concurrent writes to one key: the source and the replica hold the last logged value', async () => {
+    const writers = clients.slice(0, 20);
+    const replies = await Promise.all(
+      writers.map(async (client, index) => {
+        const answers: string[] = [];
+        for (let n = 1; n <= 10; n++) answers.push(await client.set('hot', `c${index}.${n}`));
+        return answers;
+      }),
+    );
+    expect(replies.flat().filter((reply) => reply !== STORED)).toEqual([]);
+
+    const hot = setsOf(await loggedGroups(topic, source)).filter(({ key }) => key === 'hot');
+    expect(hot).toHaveLength(200);
+    // Each client waited for its answer before its next set: its values appear in its own order.
+    for (let index = 0; index < writers.length; index++) {
+      const own = hot.filter(({ value }) => value?.startsWith(`c${index}.`)).map(({ value }) => Number(value?.split('.')[1]));
+      expect(own).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    }
+    const last = hot[hot.length - 1].value;
+    expect((await tableByKey(server)).get('hot')?.['c2']).toBe(last);
+    await waitUntilReplicated(source, replica);
+    expect((await tableByKey(replicaServer)).get('hot')?.['c2']).toBe(last);
+    expect([...(await tableByKey(replicaServer)).entries()].sort()).toEqual([...(await tableByKey(server)).entries()].sort());
+  });
+});
+
+describe('group commit when the Kafka commit fails', () => {
+  const server = infra.mariadb[2];
+  const cluster = uniqueClusterName('gcfail');
+  const topic = `kbinlog.${cluster}.binlog`;
+  let source: RunningService;
+  let clients: MemcachedTestClient[] = [];
+
+  beforeAll(async () => {
+    await resetNodeDatabases(server);
+    // Batches of exactly 10 (a long wait fills them); the second Kafka commit fails.
+    source = await startService('source', [
+      ...nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 }),
+      ...['--memcached-port', '0', '--mysql-port', '0', '--group-commit-max-batch', '10', '--group-commit-max-wait-us', '1000000'],
+      ...['--fault-injection', 'fail-log-commit@2'],
+    ]);
+    clients = await connectClients(source, 10);
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await source?.stop();
+  });
+
+  it('fails every write of the batch, stores none of them, and takes later writes', async () => {
+    expect(await setTogether(clients, (index) => `ok-${index}`)).toEqual(Array(10).fill(STORED));
+    const failed = await setTogether(clients, (index) => `bad-${index}`);
+    for (const reply of failed) expect(reply).toMatch(/^SERVER_ERROR transaction not committed: injected fault: fail-log-commit\r\n$/);
+    // The abort's outcome is known (nothing reached the log): the source stays up.
+    expect(await setTogether(clients, (index) => `after-${index}`)).toEqual(Array(10).fill(STORED));
+    expect(source.process.exitCode).toBeNull();
+    expect(source.output.some((line) => line.includes('"event":"source.fatal"'))).toBe(false);
+
+    const stored = await tableByKey(server);
+    const logged = setsOf(await loggedGroups(topic, source)).map(({ key }) => key);
+    for (let index = 0; index < 10; index++) {
+      expect(stored.has(`bad-${index}`)).toBe(false);
+      expect(logged).not.toContain(`bad-${index}`);
+      expect(stored.get(`ok-${index}`)?.['c2']).toBe(`v-ok-${index}`);
+      expect(stored.get(`after-${index}`)?.['c2']).toBe(`v-after-${index}`);
+    }
+    expect(logged.sort()).toEqual([...Array.from({ length: 10 }, (_, index) => `after-${index}`), ...Array.from({ length: 10 }, (_, index) => `ok-${index}`)].sort());
+  });
+});
+
+describe('a source killed between the database commits of a batch', () => {
+  const server = infra.mariadb[3];
+  const cluster = uniqueClusterName('gccrash');
+  const topic = `kbinlog.${cluster}.binlog`;
+  const flags = [...nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 }), '--memcached-port', '0', '--mysql-port', '0'];
+  let restarted: RunningService | undefined;
+
+  beforeAll(async () => {
+    await resetNodeDatabases(server);
+  });
+
+  afterAll(async () => {
+    await restarted?.stop();
+  });
+
+  it('loses no acknowledged write and applies none twice: after restart the store equals the log', async () => {
+    const crashing = await startService('source', [
+      ...flags,
+      ...['--group-commit-max-batch', '10', '--group-commit-max-wait-us', '1000000', '--fault-injection', 'after-session-commit@5'],
+    ]);
+    const seeded = await tableByKey(server);
+    const clients = await connectClients(crashing, 10);
+    const replies = await setTogether(clients, (index) => `c-${index}`);
+    for (const client of clients) client.close();
+    await crashing.stop();
+    expect(crashing.process.signalCode).toBe('SIGKILL');
+    const acknowledged = replies.flatMap((reply, index) => (reply === STORED ? [`c-${index}`] : []));
+    expect(acknowledged.length).toBeLessThanOrEqual(5);
+
+    // The crash hit inside the batch: the first five committed (the greatest position is lane 4),
+    // the other five are in the log only.
+    const lanes = await queryRows(server, "SELECT lane FROM kbinlog.applier_position WHERE channel = 'default' ORDER BY next_offset DESC LIMIT 1");
+    expect(lanes).toEqual([{ lane: '4' }]);
+    expect([...(await tableByKey(server)).keys()].filter((key) => key.startsWith('c-'))).toHaveLength(5);
+
+    const recovered = await startService('source', flags);
+    restarted = recovered;
+    expect(recovered.output.some((line) => line.includes('"event":"catch_up.done"'))).toBe(true);
+    const status = await sourceStatus(recovered);
+    const groups = await loggedGroups(topic, recovered);
+    const logged = await replayTable(infra, topic, DEMO, BigInt(status.Position), seeded);
+    const stored = await tableByKey(server);
+    expect([...stored.entries()].sort()).toEqual([...logged.entries()].sort());
+    for (const key of acknowledged) expect(stored.get(key)?.['c2']).toBe(`v-${key}`);
+    // Every write of the batch is in the log once, and the executed set has no gap.
+    expect(setsOf(groups).map(({ key }) => key).sort()).toEqual(Array.from({ length: 10 }, (_, index) => `c-${index}`).sort());
+    expect(status.Executed_Gtid_Set).toMatch(/^[0-9a-f-]{36}:1-10$/);
+
+    const again = await MemcachedTestClient.connect(status.Memcached_Port);
+    expect(await again.set('after-restart', 'ok')).toBe(STORED);
+    again.close();
+  });
+});
+
+describe('group commit with heartbeats and more clients than a batch', () => {
+  const server = infra.mariadb[4];
+  const cluster = uniqueClusterName('gcbeat');
+  const topic = `kbinlog.${cluster}.binlog`;
+  let source: RunningService;
+  let clients: MemcachedTestClient[] = [];
+
+  beforeAll(async () => {
+    await resetNodeDatabases(server);
+    // Batches of 4 (a pool of 14): 40 writing clients are far more than the pool.
+    source = await startService('source', [
+      ...nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 }),
+      ...['--memcached-port', '0', '--mysql-port', '0', '--group-commit-max-batch', '4', '--heartbeat-interval-ms', '20', '--topology-interval-ms', '500'],
+    ]);
+    await writeSourceAssignment(infra, cluster, 'source', 1, 'adopted');
+    await waitFor(() => source.output.some((line) => line.includes('"event":"heartbeat.started"')), { description: 'the source to start heartbeats', timeoutMs: 10_000 });
+    clients = await connectClients(source, 40);
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await source?.stop();
+  });
+
+  it('keeps taking writes: a heartbeat in the queue always finds a connection', async () => {
+    const replies = await Promise.all(
+      clients.map(async (client, index) => {
+        const answers: string[] = [];
+        for (let n = 1; n <= 10; n++) answers.push(await client.set(`beat-${index}-${n}`, `v${n}`));
+        return answers;
+      }),
+    );
+    expect(replies.flat().filter((reply) => reply !== STORED)).toEqual([]);
+    const groups = await loggedGroups(topic, source);
+    expect(setsOf(groups).filter(({ key }) => key.startsWith('beat-'))).toHaveLength(400);
+    // Heartbeats (groups without events) ran between the writes' batches.
+    const first = groups.findIndex(({ group }) => group.events.length > 0);
+    expect(groups.slice(first).some(({ group }) => group.events.length === 0)).toBe(true);
+  });
+});
