@@ -45,6 +45,15 @@ describe('a planned switchover under load', () => {
   /** Switches to `to` while 8 clients write; returns what the clients and the coordinator measured. */
   async function switchUnderLoad(from: string, to: string) {
     const load = cluster.startLoad({ clients: mixedClients(8), pauseMs: 5 });
+    try {
+      await measuredSwitch(load, from, to);
+    } finally {
+      // A failed step must not leave clients writing into the next test.
+      await load.stop();
+    }
+  }
+
+  async function measuredSwitch(load: ReturnType<TestCluster['startLoad']>, from: string, to: string) {
     await waitFor(() => load.acknowledgedCount >= 200, { description: `200 writes acknowledged by ${from}`, timeoutMs: 30_000 });
     const before = (await cluster.whoIsSource()).generation;
     const requestedAtMs = Date.now();

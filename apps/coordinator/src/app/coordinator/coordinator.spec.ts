@@ -25,6 +25,8 @@ class FakeNodes implements NodeApi {
   promotions: { node: string; generation: number }[] = [];
   demotions: string[] = [];
   refusePromotion = new Set<string>();
+  /** While set, health checks wait for it: a check round held in flight. */
+  gate: Promise<void> | undefined;
   constructor(private readonly clock: { now: number }) {}
   private nodeOf(url: string): string {
     return new URL(url).hostname.replace(/\.test$/, '');
@@ -32,6 +34,7 @@ class FakeNodes implements NodeApi {
   async health(url: string): Promise<boolean> {
     const node = this.nodeOf(url);
     this.healthChecks.push(node);
+    await this.gate;
     return !this.down.has(node);
   }
   async promote(url: string, generation: number): Promise<NodeReport> {
@@ -270,6 +273,26 @@ describe('coordinator > switchover', () => {
     await expect(refused).rejects.toBeInstanceOf(CoordinatorError);
     await expect(refused).rejects.toMatchObject({ code: CoordinatorErrorCode.SwitchoverRefused, message: expect.stringMatching(reason) });
     expect(h.nodes.demotions).toEqual([]);
+    await h.coordinator.stop();
+  });
+
+  it('waits for a check round in flight instead of refusing, and refuses only a second switchover meanwhile', async () => {
+    const h = harness();
+    cluster(h);
+    await h.lead();
+    let release!: () => void;
+    h.nodes.gate = new Promise<void>((resolve) => (release = resolve));
+    const checks = h.nodes.healthChecks.length;
+    const round = h.coordinator.tick();
+    await waitFor(() => h.nodes.healthChecks.length > checks, { description: 'a check round in flight', timeoutMs: 2000 });
+    const switched = h.coordinator.switchover('n3');
+    await expect(h.coordinator.switchover('n2')).rejects.toMatchObject({ code: CoordinatorErrorCode.Busy });
+    expect(h.nodes.demotions).toEqual([]);
+    release();
+    h.nodes.gate = undefined;
+    await round;
+    await expect(switched).resolves.toMatchObject({ recovery: { type: 'switchover', to: 'n3', state: 'done' } });
+    expect(h.nodes.demotions).toEqual(['n1']);
     await h.coordinator.stop();
   });
 

@@ -60,7 +60,11 @@ export class Coordinator {
   private readonly health: HealthTracker;
   private readonly clock: () => number;
   private timer: NodeJS.Timeout | undefined;
+  /** A switchover holds the leader's hands: check rounds skip while it runs. */
   private busy = false;
+  /** The check round running now, if any (resolved when none): a switchover waits for it. */
+  private round: Promise<void> = Promise.resolve();
+  private ticking = false;
   private labelled: string | undefined;
   /** What was last said about a failing source, so each state of it is logged once. */
   private said: string | undefined;
@@ -97,8 +101,13 @@ export class Coordinator {
   /** One round of the leader's work; does nothing on a follower or while a recovery runs. */
   async tick(): Promise<void> {
     const term = this.leadership.term;
-    if (this.busy || !this.leadership.leads(term)) return;
-    this.busy = true;
+    if (this.busy || this.ticking || !this.leadership.leads(term)) return;
+    this.ticking = true;
+    this.round = this.checkRound(term).finally(() => (this.ticking = false));
+    await this.round;
+  }
+
+  private async checkRound(term: number): Promise<void> {
     try {
       await this.checkNodes();
       const { source, recovery } = this.edges.topology.snapshot();
@@ -112,15 +121,26 @@ export class Coordinator {
       if (!(error instanceof CoordinatorError && error.code === CoordinatorErrorCode.NotLeader)) {
         this.edges.log.error({ event: 'coordinator.tick_failed', error: error instanceof Error ? error.stack : String(error) }, 'a check round failed');
       }
-    } finally {
-      this.busy = false;
     }
   }
 
   async switchover(to: string): Promise<SwitchoverResult> {
     const term = this.leadership.term;
     this.requireLeader(term);
-    if (this.busy) throw new CoordinatorError(CoordinatorErrorCode.Busy, 'a check round or another recovery is running; try again');
+    if (this.busy) throw new CoordinatorError(CoordinatorErrorCode.Busy, 'another switchover is running; try again when it is done');
+    this.busy = true;
+    try {
+      // A check round in flight (it may be failing the source over) finishes first; the
+      // switchover is then judged against what it left.
+      await this.round;
+      this.requireLeader(term);
+      return await this.switchoverNow(term, to);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async switchoverNow(term: number, to: string): Promise<SwitchoverResult> {
     const { source, nodes } = this.edges.topology.snapshot();
     if (!source) throw new CoordinatorError(CoordinatorErrorCode.NoSource, 'the topology has no source assignment yet');
     const target = nodes.get(to);
@@ -133,12 +153,7 @@ export class Coordinator {
     if (!promotable(target, this.healthOf(target, now))) throw refuse(`${to} is not healthy`);
     const current = nodes.get(source.node);
     if (!current) throw refuse(`the source ${source.node} has no report to reach it by`);
-    this.busy = true;
-    try {
-      return await this.recoveries.switchover(term, current, target);
-    } finally {
-      this.busy = false;
-    }
+    return this.recoveries.switchover(term, current, target);
   }
 
   /** `kbinlog recovery ack`: lifts the anti-flapping block of the last recovery. */
