@@ -66,6 +66,18 @@ function setTogether(clients: readonly MemcachedTestClient[], key: (client: numb
   return Promise.all(clients.map((client, index) => client.set(key(index), `v-${key(index)}`).catch(() => 'connection lost')));
 }
 
+/** Every client sets `<prefix>-<client>-1…count` one after another; the replies other than STORED. */
+async function notStored(clients: readonly MemcachedTestClient[], prefix: string, count: number): Promise<string[]> {
+  const replies = await Promise.all(
+    clients.map(async (client, index) => {
+      const answers: string[] = [];
+      for (let n = 1; n <= count; n++) answers.push(await client.set(`${prefix}-${index}-${n}`, `v${n}`));
+      return answers;
+    }),
+  );
+  return replies.flat().filter((reply) => reply !== STORED);
+}
+
 describe('group commit on a source with many clients', () => {
   const [server, replicaServer] = infra.mariadb;
   const cluster = uniqueClusterName('groupcommit');
@@ -89,14 +101,7 @@ describe('group commit on a source with many clients', () => {
   });
 
   it('acknowledges every write of 50 concurrent clients, each its own group, in fewer Kafka transactions', async () => {
-    const replies = await Promise.all(
-      clients.map(async (client, index) => {
-        const answers: string[] = [];
-        for (let n = 1; n <= 20; n++) answers.push(await client.set(`many-${index}-${n}`, `v${n}`));
-        return answers;
-      }),
-    );
-    expect(replies.flat().filter((reply) => reply !== STORED)).toEqual([]);
+    expect(await notStored(clients, 'many', 20)).toEqual([]);
 
     const groups = (await loggedGroups(topic, source)).filter(({ group }) => setsOf([{ offset: 0n, group }]).some(({ key }) => key.startsWith('many-')));
     expect(groups).toHaveLength(1000);
@@ -259,14 +264,7 @@ describe('group commit with heartbeats and more clients than a batch', () => {
   });
 
   it('keeps taking writes: a heartbeat in the queue always finds a connection', async () => {
-    const replies = await Promise.all(
-      clients.map(async (client, index) => {
-        const answers: string[] = [];
-        for (let n = 1; n <= 10; n++) answers.push(await client.set(`beat-${index}-${n}`, `v${n}`));
-        return answers;
-      }),
-    );
-    expect(replies.flat().filter((reply) => reply !== STORED)).toEqual([]);
+    expect(await notStored(clients, 'beat', 10)).toEqual([]);
     const groups = await loggedGroups(topic, source);
     expect(setsOf(groups).filter(({ key }) => key.startsWith('beat-'))).toHaveLength(400);
     // Heartbeats (groups without events) ran between the writes' batches.

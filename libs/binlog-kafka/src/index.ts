@@ -4,3 +4,4 @@ export * from './lib/binlog-topic';
 export * from './lib/binlog-writer';
 export * from './lib/binlog-reader';
 export * from './lib/log-range';
+export * from './lib/fencing';

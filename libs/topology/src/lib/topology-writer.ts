@@ -48,19 +48,3 @@ export class TopologyWriter {
     await this.producer.disconnect();
   }
 }
-
-/** Kafka's answers to a producer whose transactional.id a newer producer initialised. */
-const FENCING_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
-// kafkajs 2 has no name for PRODUCER_FENCED (error 90): its message still says so.
-const FENCING_MESSAGE = /producer.*(epoch|fenced)|fenced/i;
-
-/** True when `error` (or what it wraps) says a newer leader fenced this writer. */
-export function isFencedError(error: unknown): boolean {
-  for (let cause = error, depth = 0; cause !== null && typeof cause === 'object' && depth < 5; depth++) {
-    const { type, message, originalError } = cause as { type?: unknown; message?: unknown; originalError?: unknown; cause?: unknown };
-    if (typeof type === 'string' && FENCING_ERRORS.has(type)) return true;
-    if (typeof message === 'string' && FENCING_MESSAGE.test(message)) return true;
-    cause = originalError ?? (cause as { cause?: unknown }).cause;
-  }
-  return false;
-}

@@ -4,7 +4,8 @@ import { NodeAnnouncer } from './node-announcer';
 import type { NodeReport, RecoveryRecord, SourceAssignment } from './topology-records';
 import { ensureTopologyTopic } from './topology-topic';
 import { TopologyView } from './topology-view';
-import { isFencedError, TopologyWriter } from './topology-writer';
+import { isFencedError } from '@kbinlog/binlog-kafka';
+import { TopologyWriter } from './topology-writer';
 
 function nodeReport(node: string, fields: Partial<NodeReport> = {}): NodeReport {
   const now = Date.now();

@@ -1,4 +1,5 @@
-import { isFencedError, type TopologyRecord } from '@kbinlog/topology';
+import { isFencedError } from '@kbinlog/binlog-kafka';
+import type { TopologyRecord } from '@kbinlog/topology';
 import { LeadershipMachine, type LeadershipState } from '../election/leadership-state';
 import { CoordinatorError, CoordinatorErrorCode } from './coordinator-error';
 import type { CoordinatorLog, LeaderElection, TopologyReader, TopologyRecorder } from './ports';

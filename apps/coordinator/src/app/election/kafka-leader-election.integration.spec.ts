@@ -1,6 +1,6 @@
-import { clusterNames } from '@kbinlog/binlog-kafka';
+import { clusterNames, isFencedError } from '@kbinlog/binlog-kafka';
 import { deleteTestTopics, testInfra, testKafka, uniqueClusterName, waitFor } from '@kbinlog/testing';
-import { ensureTopologyTopic, isFencedError, TopologyWriter } from '@kbinlog/topology';
+import { ensureTopologyTopic, TopologyWriter } from '@kbinlog/topology';
 import type { Kafka } from 'kafkajs';
 import { KafkaLeaderElection } from './kafka-leader-election';
 

@@ -1,8 +1,8 @@
 import { type BinlogGroup, formatGtid, parseGtid, type RowEvent, type StatementEvent } from '@kbinlog/binlog';
-import type { BinlogTransaction, BinlogWriter } from '@kbinlog/binlog-kafka';
+import { type BinlogTransaction, type BinlogWriter, isFencedError } from '@kbinlog/binlog-kafka';
 import { type AppliedPosition, applyGroup, dialectOf, positionAfter, type TableCatalog, writeAppliedPosition } from '@kbinlog/node-store';
 import { performance } from 'node:perf_hooks';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { FaultInjection } from './fault-injection';
 import { Permits } from './permits';
 
@@ -84,14 +84,6 @@ const RETRIES = 5;
 
 function nowUs(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
-}
-
-/** Kafka's answer to a writer whose epoch is gone; kafkajs may wrap it (retries exhausted). */
-export function isFenced(error: unknown, depth = 0): boolean {
-  if (error === null || error === undefined || depth > 3) return false;
-  const { type, originalError, cause } = error as { type?: string; originalError?: unknown; cause?: unknown };
-  const text = `${type ?? ''} ${error instanceof Error ? error.message : String(error)}`;
-  return /INVALID_PRODUCER_EPOCH|PRODUCER_FENCED|epoch|fenced/i.test(text) || isFenced(originalError, depth + 1) || isFenced(cause, depth + 1);
 }
 
 /**
@@ -339,7 +331,7 @@ export class BinlogCommitter {
 
   /** A fencing error from any step (begin, append, commit): refuse from now on and say so once. */
   private fenced(error: unknown): boolean {
-    if (!isFenced(error)) return false;
+    if (!isFencedError(error)) return false;
     if (this.refusal !== FENCED_REFUSAL) {
       this.refuse(FENCED_REFUSAL);
       this.options.onFenced(error);
@@ -347,11 +339,40 @@ export class BinlogCommitter {
     return true;
   }
 
+  /**
+   * One group of `events` from `runner`'s open transaction, in invariant 2's order: append it,
+   * write its position in that transaction, commit the log, then the store. A failure before the
+   * log commit aborts the Kafka transaction (the caller rolls the store back); one after it
+   * leaves the store behind the log, which only a restart's catch-up reconciles.
+   */
+  private async commitGroupOn(runner: QueryRunner, events: readonly RowEvent[]): Promise<void> {
+    const group = this.nextGroup(events);
+    let transaction: BinlogTransaction | undefined;
+    let logCommitted = false;
+    try {
+      transaction = await this.writer.begin();
+      const offset = await transaction.append(group);
+      const next = positionAfter(this.applied, offset, group);
+      await writeAppliedPosition(runner.manager, next);
+      await this.commitLog(transaction);
+      logCommitted = true;
+      await runner.commitTransaction();
+      this.applied = next;
+    } catch (error) {
+      if (logCommitted) {
+        this.refuse('the store lags the binlog');
+        this.options.onFatal('database commit failed after the binlog commit', error);
+      } else {
+        this.fenced(error);
+        await transaction?.abort().catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
   private async commitRows(jobs: Extract<Job, { kind: 'rows' }>[]): Promise<void> {
     const runner = this.database.createQueryRunner();
     const outcomes: ({ ok: true; result: unknown } | { ok: false; error: unknown })[] = [];
-    let transaction: BinlogTransaction | undefined;
-    let logCommitted = false;
     try {
       await runner.connect();
       await runner.startTransaction();
@@ -373,30 +394,14 @@ export class BinlogCommitter {
         }
       }
       if (this.options.clearOwnCapture) await runner.query(this.options.clearOwnCapture);
-      if (events.length > 0) {
-        const group = this.nextGroup(events);
-        transaction = await this.writer.begin();
-        const offset = await transaction.append(group);
-        const next = positionAfter(this.applied, offset, group);
-        await writeAppliedPosition(runner.manager, next);
-        await this.commitLog(transaction);
-        logCommitted = true;
-        await runner.commitTransaction();
-        this.applied = next;
-      } else {
-        await runner.commitTransaction();
-      }
+      if (events.length > 0) await this.commitGroupOn(runner, events);
+      else await runner.commitTransaction();
       jobs.forEach((job, index) => {
         const outcome = outcomes[index];
         if (outcome.ok) job.resolve(outcome.result);
         else job.reject(outcome.error);
       });
     } catch (error) {
-      if (logCommitted) {
-        this.refuse('the store lags the binlog');
-        this.options.onFatal('database commit failed after the binlog commit', error);
-      } else this.fenced(error);
-      await transaction?.abort().catch(() => undefined);
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       const reason = this.refusal ?? `write not stored: ${error instanceof Error ? error.message : String(error)}`;
       for (const job of jobs) job.reject(new WriteRefusedError(reason));
@@ -509,27 +514,12 @@ export class BinlogCommitter {
   /** A heartbeat is a group like any other: log first, then its position in the store. */
   private async commitHeartbeat(job: Extract<Job, { kind: 'heartbeat' }>): Promise<void> {
     const runner = this.database.createQueryRunner();
-    let transaction: BinlogTransaction | undefined;
-    let logCommitted = false;
     try {
       await runner.connect();
       await runner.startTransaction();
-      const group = this.nextGroup([]);
-      transaction = await this.writer.begin();
-      const offset = await transaction.append(group);
-      const next = positionAfter(this.applied, offset, group);
-      await writeAppliedPosition(runner.manager, next);
-      await this.commitLog(transaction);
-      logCommitted = true;
-      await runner.commitTransaction();
-      this.applied = next;
+      await this.commitGroupOn(runner, []);
       job.resolve(undefined);
     } catch (error) {
-      if (logCommitted) {
-        this.refuse('the store lags the binlog');
-        this.options.onFatal('database commit failed after the binlog commit', error);
-      } else this.fenced(error);
-      await transaction?.abort().catch(() => undefined);
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       job.reject(new WriteRefusedError(this.refusal ?? `heartbeat not logged: ${error instanceof Error ? error.message : String(error)}`));
     } finally {
