@@ -78,8 +78,9 @@ describe('a source frozen through a failover', () => {
     expect(memcachedReplies.at(-1)).toMatch(/^SERVER_ERROR read only/);
     expect(sqlOutcomes.at(-1)).toMatch(/^1290: /);
     expect((await frozen.report()).role).toBe('replica');
-    // Nor did a client whose write was in flight at the freeze hear success after the thaw.
-    for (const { ledger } of [load, patient]) expect(ledger.acknowledged.filter((write) => write.node === frozen.name && write.atMs > thawedAtMs)).toEqual([]);
+    // A write in flight at the freeze may still hear success after the thaw, but only if its Kafka
+    // commit came before the promotion: invariant 3 is that no client hears success for a write
+    // the log lacks, which converge(ledger) below checks for every acknowledged write.
     await waitFor(() => patient.ledger.firstAcknowledgedAfter(thawedAtMs, frozen.name), { description: 'the patient clients to reach the new source', timeoutMs: 30_000 });
     expect(patient.ledger.unacknowledgedCount).toBeGreaterThanOrEqual(2);
 
