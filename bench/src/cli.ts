@@ -70,7 +70,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     .option('--get-clients <n>', 'gets: client connections', whole, 8)
     .option('--pipeline <n>', 'gets: requests in flight per connection', whole, 1)
     .option('--sql-clients <list>', 'sql: client counts', wholeList, [8])
-    .option('--groups <n>', 'catchup: binlog groups the stopped replica must apply', whole, 20_000)
+    .option('--groups <n>', 'catchup: binlog groups the stopped replica must apply', whole, 100_000)
     .option('--catchup-timeout <s>', 'catchup: give up waiting after this many seconds', positive, 600)
     .option('--keys <n>', 'key space per scenario', whole, 1000)
     .option('--value-size <bytes>', 'memcached value / SQL string size', whole, 32)

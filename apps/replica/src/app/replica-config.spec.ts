@@ -9,7 +9,7 @@ describe('replica configuration', () => {
     const loaded = loadConfig('kbinlog-replica', spec, DATABASE, {});
     expect(loaded).toMatchObject({
       kind: 'config',
-      config: { nodeName: 'replica-1', serverId: 2, replicaExecMode: 'STRICT', relayMaxGroups: 10_000, relayMaxBytes: 64 * 1024 * 1024 },
+      config: { nodeName: 'replica-1', serverId: 2, replicaExecMode: 'STRICT', relayMaxGroups: 10_000, applyBatchMaxGroups: 1000, relayMaxBytes: 64 * 1024 * 1024 },
     });
   });
 

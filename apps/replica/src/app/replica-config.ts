@@ -50,6 +50,13 @@ export const REPLICA_OPTIONS = {
     schema: positiveIntSchema(1_000_000),
     default: '10000',
   },
+  applyBatchMaxGroups: {
+    flag: 'apply-batch-max-groups',
+    env: 'KBINLOG_APPLY_BATCH_MAX_GROUPS',
+    description: 'most relayed binlog groups a replica applies in one database transaction, each still whole (1: a transaction per group)',
+    schema: positiveIntSchema(100_000),
+    default: '1000',
+  },
   relayMaxBytes: {
     flag: 'relay-max-bytes',
     env: 'KBINLOG_RELAY_MAX_BYTES',

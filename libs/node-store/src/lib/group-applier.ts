@@ -1,7 +1,7 @@
-import { type BinlogEvent, type BinlogGroup, parseGtid } from '@kbinlog/binlog';
+import { type BinlogEvent, type BinlogGroup, parseGtid, type RowEvent } from '@kbinlog/binlog';
 import type { DataSource } from 'typeorm';
 import { type AppliedPosition, writeAppliedPosition } from './applier-position';
-import { ApplyError, applyRowEvent, applyStatementEvent, type ReplicaExecMode } from './row-applier';
+import { ApplyError, applyRowEvent, applyRowEvents, applyStatementEvent, type ReplicaExecMode } from './row-applier';
 import { markStatementInFlight, readStatementInFlight } from './statement-in-flight';
 import type { TableCatalog } from './table-catalog';
 
@@ -69,6 +69,50 @@ export async function applyGroup(
     }
     await writeAppliedPosition(manager, next);
     if (statements.length > 0) await markStatementInFlight(manager, null);
+  });
+  return next;
+}
+
+/** A group fetched from the binlog at `offset`. */
+export interface FetchedGroup {
+  readonly offset: bigint;
+  readonly group: BinlogGroup;
+}
+
+/** Whether a group may share a database transaction with others: statements commit implicitly, so not those. */
+export function isRowGroup(group: BinlogGroup): boolean {
+  return group.events.every((event) => event.type !== 'statement');
+}
+
+/**
+ * Applies consecutive row groups (isRowGroup) in one database transaction, with the position
+ * after the last, and returns that position. Each group is still applied whole or not at all
+ * (invariant 5): the transaction holds whole groups, so a reader or a crash sees the log up to
+ * one of them, never part of one. One position write and one commit serve the batch, and runs of
+ * inserts become multi-row INSERTs. Skipping and filtering are applyGroup's. A failure rolls the
+ * whole batch back and does not say which group failed: re-apply its groups one by one with
+ * applyGroup for the exact error.
+ */
+export async function applyGroups(
+  database: DataSource,
+  catalog: TableCatalog,
+  position: AppliedPosition,
+  batch: readonly FetchedGroup[],
+  mode: ReplicaExecMode,
+  filter?: EventFilter,
+): Promise<AppliedPosition> {
+  let next = position;
+  const events: RowEvent[] = [];
+  for (const { offset, group } of batch) {
+    if (!isRowGroup(group)) throw new Error(`group ${group.gtid} holds a statement: it must be applied alone`);
+    if (!next.executedGtids.contains(parseGtid(group.gtid))) {
+      for (const event of filter ? passing(group.events, filter) : group.events) events.push(event as RowEvent);
+    }
+    next = positionAfter(next, offset, group);
+  }
+  await database.transaction(async (manager) => {
+    await applyRowEvents(manager, catalog, events, mode);
+    await writeAppliedPosition(manager, next);
   });
   return next;
 }

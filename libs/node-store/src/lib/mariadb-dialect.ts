@@ -1,5 +1,5 @@
 import type { ColumnMetadata, StatisticsRow } from '@kbinlog/innodb-memcache';
-import type { MysqlError, SqlDialect } from './sql-dialect';
+import { type MysqlError, type SqlDialect, valueLists } from './sql-dialect';
 
 function quoteIdentifier(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
@@ -14,11 +14,10 @@ export const MARIADB_DIALECT: SqlDialect = {
   lockingRead: ' FOR UPDATE',
   needsLimitChecks: false,
 
-  insert(table, columns, overwrite) {
+  insert(table, columns, overwrite, rows = 1) {
     const list = columns.map(quoteIdentifier).join(', ');
-    const placeholders = columns.map(() => '?').join(', ');
     const upsert = overwrite ? ` ON DUPLICATE KEY UPDATE ${columns.map((c) => `${quoteIdentifier(c)} = VALUES(${quoteIdentifier(c)})`).join(', ')}` : '';
-    return `INSERT INTO ${table} (${list}) VALUES (${placeholders})${upsert}`;
+    return `INSERT INTO ${table} (${list}) VALUES ${valueLists(columns.length, rows)}${upsert}`;
   },
 
   insertIgnore(table, columns) {

@@ -118,6 +118,54 @@ export async function applyRowEvent(manager: EntityManager, catalog: TableCatalo
   }
 }
 
+/** Most rows in one multi-row INSERT, and most placeholders (MariaDB allows 65,535, SQLite 32,766). */
+export const INSERT_RUN_MAX_ROWS = 1000;
+const INSERT_RUN_MAX_VALUES = 30_000;
+
+/** The end of the run of inserts starting at `start` that one multi-row INSERT can carry: same table, same columns. */
+function insertRunEnd(events: readonly RowEvent[], start: number): number {
+  const first = events[start];
+  if (first.type !== 'insert') return start + 1;
+  const columns = Object.keys(first.after).join('\0');
+  const width = Math.max(1, Object.keys(first.after).length);
+  const limit = Math.min(events.length, start + INSERT_RUN_MAX_ROWS, start + Math.floor(INSERT_RUN_MAX_VALUES / width));
+  let end = start + 1;
+  while (end < limit) {
+    const next = events[end];
+    if (next.type !== 'insert' || next.schema !== first.schema || next.table !== first.table || Object.keys(next.after).join('\0') !== columns) break;
+    end++;
+  }
+  return end;
+}
+
+/**
+ * Applies row events in order, a run of inserts into one table as one multi-row INSERT (one
+ * round trip for the run). The rows land as the single inserts would: in order, an IDEMPOTENT
+ * overwrite of an earlier row by a later one included. A failing run does not say which row
+ * failed: callers that need the exact error re-apply event by event (applyRowEvent).
+ */
+export async function applyRowEvents(manager: EntityManager, catalog: TableCatalog, events: readonly RowEvent[], mode: ReplicaExecMode): Promise<void> {
+  for (let start = 0; start < events.length; ) {
+    const end = insertRunEnd(events, start);
+    if (end - start === 1) await applyRowEvent(manager, catalog, events[start], mode);
+    else await applyInsertRun(manager, catalog, events.slice(start, end) as (RowEvent & { type: 'insert' })[], mode);
+    start = end;
+  }
+}
+
+async function applyInsertRun(manager: EntityManager, catalog: TableCatalog, run: readonly (RowEvent & { type: 'insert' })[], mode: ReplicaExecMode): Promise<void> {
+  const dialect = dialectOf(manager);
+  const { schema, table } = run[0];
+  const shape = await catalog.shape(manager, schema, table);
+  const columns = Object.keys(run[0].after);
+  const values: (string | null)[] = [];
+  for (const event of run) {
+    checkLimits(shape, event.after);
+    for (const column of columns) values.push(event.after[column]);
+  }
+  await executeWrite(manager, dialect.insert(dialect.qualifiedTable(schema, table), columns, mode === 'IDEMPOTENT', run.length), values);
+}
+
 /** Runs a statement event (DDL, TRUNCATE) with its schema as the default database. */
 export async function applyStatementEvent(manager: EntityManager, catalog: TableCatalog, event: BinlogEvent & { type: 'statement' }): Promise<void> {
   const dialect = dialectOf(manager);

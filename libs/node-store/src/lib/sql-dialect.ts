@@ -26,7 +26,8 @@ export interface SqlDialect {
   readonly nullSafeEquals: string;
   /** Appended to a SELECT that reads a row it will change. */
   readonly lockingRead: string;
-  insert(table: string, columns: readonly string[], overwrite: boolean): string;
+  /** INSERT of `rows` rows (default 1), their values in row order; `overwrite` replaces a row with the same key. */
+  insert(table: string, columns: readonly string[], overwrite: boolean, rows?: number): string;
   insertIgnore(table: string, columns: readonly string[]): string;
   /** Insert, or update every non-key column of the row with the same `key`. */
   upsert(table: string, columns: readonly string[], key: readonly string[]): string;
@@ -76,4 +77,10 @@ export async function executeWrite(manager: EntityManager, sql: string, values: 
   } finally {
     if (!manager.queryRunner) await runner.release();
   }
+}
+
+/** `(?, ?), (?, ?)`: the VALUES lists of a `rows`-row insert of `columns` columns. */
+export function valueLists(columns: number, rows: number): string {
+  const list = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+  return Array.from({ length: rows }, () => list).join(', ');
 }

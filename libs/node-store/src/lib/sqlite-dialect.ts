@@ -1,6 +1,6 @@
 import type { ColumnMetadata, StatisticsRow } from '@kbinlog/innodb-memcache';
 import type { EntityManager } from 'typeorm';
-import type { MysqlError, SqlDialect, TextRow } from './sql-dialect';
+import { type MysqlError, type SqlDialect, type TextRow, valueLists } from './sql-dialect';
 
 /**
  * SQLite, the embedded store (`--store sqlite`): one file per node. SQLite has no schemas that
@@ -100,11 +100,10 @@ export const SQLITE_DIALECT: SqlDialect = {
   lockingRead: '',
   needsLimitChecks: true,
 
-  insert(table, columns, overwrite) {
+  insert(table, columns, overwrite, rows = 1) {
     const list = columns.map(quoteIdentifier).join(', ');
-    const placeholders = columns.map(() => '?').join(', ');
     const upsert = overwrite ? ` ON CONFLICT DO UPDATE SET ${columns.map((c) => `${quoteIdentifier(c)} = excluded.${quoteIdentifier(c)}`).join(', ')}` : '';
-    return `INSERT INTO ${table} (${list}) VALUES (${placeholders})${upsert}`;
+    return `INSERT INTO ${table} (${list}) VALUES ${valueLists(columns.length, rows)}${upsert}`;
   },
 
   insertIgnore(table, columns) {

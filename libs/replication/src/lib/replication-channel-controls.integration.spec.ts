@@ -68,6 +68,7 @@ describe('a replication channel under replica controls, on the real broker and M
   });
 
   beforeEach(async () => {
+    gtid = 0;
     cluster = uniqueName('controls');
     names = clusterNames(cluster);
     topics.push(names.topic);
@@ -82,7 +83,7 @@ describe('a replication channel under replica controls, on the real broker and M
       kafka,
       opened.writer,
       new TableCatalog(),
-      { cluster, topic: names.topic, consumerGroup: names.replicaGroup('replica-1'), execMode: 'STRICT', relayMaxRecords: 100, relayMaxBytes: 1_000_000 },
+      { cluster, topic: names.topic, consumerGroup: names.replicaGroup('replica-1'), execMode: 'STRICT', relayMaxRecords: 100, relayMaxBytes: 1_000_000, applyBatchMaxGroups: 1000 },
       QUIET,
     );
     await channel.load();
@@ -97,6 +98,37 @@ describe('a replication channel under replica controls, on the real broker and M
     await opened?.close();
     await deleteTestTopics(infra, topics).catch(() => undefined);
     await admin?.disconnect();
+  });
+
+  it('applies what is relayed in batches, one database transaction for many groups', async () => {
+    const count = 50;
+    let last = 0n;
+    for (let index = 0; index < count; index++) last = await commit([insert(`g${String(index).padStart(2, '0')}`)]);
+    const commits = async () => Number((await queryRows<{ Value: string }>(opened.writer.manager, "SHOW GLOBAL STATUS LIKE 'Com_commit'"))[0].Value);
+    const before = await commits();
+
+    await channel.start();
+    await statusWhen('the 50 groups to be applied', (status) => status.Exec_Source_Log_Pos === String(last + 1n));
+
+    expect(await ids()).toHaveLength(count);
+    expect(channel.status()).toMatchObject({ Executed_Gtid_Set: `${UUID}:1-${gtid}`, Last_SQL_Errno: 0 });
+    // Fetched in one or a few fetches: a handful of commits, not one per group.
+    expect((await commits()) - before).toBeLessThanOrEqual(5);
+  });
+
+  it('a batch with a failing group applies the groups before it and stops on that group with its own error', async () => {
+    await commit([insert('a')]);
+    const second = await commit([insert('b')]);
+    const failing = await commit([insert('a')]);
+    await commit([insert('c')]);
+
+    await channel.start();
+    const stopped = await statusWhen('the applier to stop on the duplicate', (status) => status.Replica_SQL_Running === 'No');
+
+    expect(stopped).toMatchObject({ Exec_Source_Log_Pos: String(second + 1n), Executed_Gtid_Set: `${UUID}:1-2`, Last_SQL_Errno: 1062 });
+    expect(stopped.Last_SQL_Error).toMatch(/^Could not execute Write_rows event on table test\.kept; Duplicate entry 'a'/);
+    expect(await ids()).toEqual(['a', 'b']);
+    expect(failing).toBeGreaterThan(second);
   });
 
   it('START UNTIL a group applies every group before it, none from it on, and stops without an error', async () => {

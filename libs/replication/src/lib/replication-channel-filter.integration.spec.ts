@@ -103,6 +103,7 @@ describe('a replication channel with replication filters, on the real broker and
         execMode: 'STRICT',
         relayMaxRecords: 100,
         relayMaxBytes: 1_000_000,
+        applyBatchMaxGroups: 1000,
         filter: ignoreSkippedRewriteProd(copyDatabase.database),
       },
       QUIET,

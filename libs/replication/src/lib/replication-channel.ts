@@ -3,7 +3,10 @@ import { BinlogReader, type FetchedRecord, type StructuredLog } from '@kbinlog/b
 import {
   type AppliedPosition,
   applyGroup,
+  applyGroups,
   ApplyError,
+  type FetchedGroup,
+  isRowGroup,
   type EventFilter,
   readAppliedPosition,
   type ReplicaExecMode,
@@ -21,6 +24,12 @@ export interface ChannelOptions {
   readonly execMode: ReplicaExecMode;
   readonly relayMaxRecords: number;
   readonly relayMaxBytes: number;
+  /**
+   * Most relayed groups the applier applies in one database transaction (1: a transaction per
+   * group, as MySQL's applier commits each). Only what is already relayed is taken: a batch never
+   * waits for more groups.
+   */
+  readonly applyBatchMaxGroups: number;
   /**
    * Replication filters, a replica's `--replicate-*` settings. None by default: a source
    * catching up on its own log applies everything.
@@ -427,10 +436,7 @@ export class ReplicationChannel {
       }
       this.applying = true;
       try {
-        this.applied = await applyGroup(this.database, this.catalog, this.applied, offset, record.group, this.options.execMode, this.filter);
-        this.lastSource = { serverId: record.group.serverId, uuid: parseGtid(record.group.gtid).serverUuid };
-        this.appliedGroups += 1;
-        this.dropHead();
+        await this.applyRelayed(this.nextBatch());
       } catch (error) {
         this.failApplier(error instanceof ApplyError ? error.errno : 1205, error instanceof Error ? error.message : String(error));
         return;
@@ -438,6 +444,50 @@ export class ReplicationChannel {
         this.applying = false;
       }
     }
+  }
+
+  /**
+   * The groups at the head of the relay that may share a database transaction: consecutive row
+   * groups below the UNTIL position, up to applyBatchMaxGroups. A group with a statement goes
+   * alone, and so does a head followed by nothing relayed yet.
+   */
+  private nextBatch(): FetchedGroup[] {
+    const batch: FetchedGroup[] = [];
+    for (const { offset, record } of this.relay) {
+      if (!('group' in record) || batch.length >= this.options.applyBatchMaxGroups) break;
+      if (this.until !== undefined && offset >= this.until) break;
+      if (batch.length > 0 && !isRowGroup(record.group)) break;
+      batch.push({ offset, group: record.group });
+      if (!isRowGroup(record.group)) break;
+    }
+    return batch;
+  }
+
+  /**
+   * Applies the batch in one database transaction, or its groups one by one if that fails, so
+   * that the groups before a failing one are applied and the error names the group that failed
+   * (Last_SQL_Error, as MySQL's applier reports it).
+   */
+  private async applyRelayed(batch: readonly FetchedGroup[]): Promise<void> {
+    if (batch.length > 1) {
+      try {
+        this.applied = await applyGroups(this.database, this.catalog, this.applied, batch, this.options.execMode, this.filter);
+        for (const { group } of batch) this.groupApplied(group);
+        return;
+      } catch {
+        // Rolled back whole: find the failing group by applying them one at a time.
+      }
+    }
+    for (const { offset, group } of batch) {
+      this.applied = await applyGroup(this.database, this.catalog, this.applied, offset, group, this.options.execMode, this.filter);
+      this.groupApplied(group);
+    }
+  }
+
+  private groupApplied(group: BinlogGroup): void {
+    this.lastSource = { serverId: group.serverId, uuid: parseGtid(group.gtid).serverUuid };
+    this.appliedGroups += 1;
+    this.dropHead();
   }
 
   private dropHead(): void {

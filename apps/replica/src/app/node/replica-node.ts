@@ -126,6 +126,7 @@ export class ReplicaNode implements ReplicaHost, OnModuleInit, OnModuleDestroy {
         execMode: config.replicaExecMode,
         relayMaxRecords: config.relayMaxGroups,
         relayMaxBytes: config.relayMaxBytes,
+        applyBatchMaxGroups: config.applyBatchMaxGroups,
         filter,
       },
       channelLogTo(this.logger),

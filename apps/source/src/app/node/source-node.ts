@@ -429,7 +429,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       this.kafka,
       this.database.writer,
       this.catalog,
-      { cluster: config.cluster, topic: names.topic, consumerGroup: names.replicaGroup(config.nodeName), execMode: 'STRICT', relayMaxRecords: 10_000, relayMaxBytes: 64 << 20 },
+      { cluster: config.cluster, topic: names.topic, consumerGroup: names.replicaGroup(config.nodeName), execMode: 'STRICT', relayMaxRecords: 10_000, relayMaxBytes: 64 << 20, applyBatchMaxGroups: config.applyBatchMaxGroups },
       channelLogTo(this.logger),
     );
     this.storedPosition = await channel.load();
