@@ -79,8 +79,18 @@ export function columnsOf(container: Container, options: ConfigOptions, key: str
 }
 
 /**
- * Writes a row change through the same applier replicas use, then reads the row back so the
- * logged after image is the full row as stored (defaults and unmapped columns included).
+ * The row events a write's own connection captured, taken out of the capture (on MariaDB the SQL
+ * front door's triggers record memcached writes too): the rows exactly as the server stored
+ * them, as a SQL write logs them. Empty for a table without capture triggers.
+ */
+export type OwnCapture = (manager: EntityManager) => Promise<RowEvent[]>;
+
+/**
+ * Writes a row change through the same applier replicas use and returns the events to log: what
+ * the capture recorded of it, or else (no capture: SQLite, a table the triggers cannot capture)
+ * the change with its after image read back, so that it is the full row as stored (defaults and
+ * unmapped columns included). An update that changed nothing is not logged, as MySQL's row
+ * format logs no unchanged row.
  */
 export async function writeRow(
   manager: EntityManager,
@@ -88,21 +98,29 @@ export async function writeRow(
   container: Container,
   key: string,
   change: { before: RowImage | undefined; columns: Record<string, string | null> | undefined },
-): Promise<RowEvent> {
+  capture: OwnCapture | undefined,
+): Promise<RowEvent[]> {
   const { schema, table } = container;
-  if (change.columns === undefined) {
-    if (!change.before) throw new Error('a delete needs the row it deletes');
-    const event: RowEvent = { type: 'delete', schema, table, before: change.before };
-    await applyRowEvent(manager, catalog, event, 'STRICT');
-    return event;
-  }
-  const partial: RowEvent = change.before
-    ? { type: 'update', schema, table, before: change.before, after: { ...change.before, ...change.columns } }
-    : { type: 'insert', schema, table, after: change.columns };
+  const partial: RowEvent =
+    change.columns === undefined
+      ? { type: 'delete', schema, table, before: requiredBefore(change.before) }
+      : change.before
+        ? { type: 'update', schema, table, before: change.before, after: { ...change.before, ...change.columns } }
+        : { type: 'insert', schema, table, after: change.columns };
   await applyRowEvent(manager, catalog, partial, 'STRICT');
+  if (capture) {
+    const captured = await capture(manager);
+    if (captured.length > 0) return captured;
+  }
+  if (partial.type === 'delete') return [partial];
   const dialect = dialectOf(manager);
   const rows = await queryRows<RowImage>(manager, `SELECT * FROM ${dialect.qualifiedTable(schema, table)} WHERE ${dialect.quoteIdentifier(container.key.name)} = ?`, [key]);
   const after = rows[0];
   if (!after) throw new Error(`row ${key} vanished from ${schema}.${table} inside its own transaction`);
-  return partial.type === 'update' ? { ...partial, after } : { type: 'insert', schema, table, after };
+  return [{ ...partial, after }];
+}
+
+function requiredBefore(before: RowImage | undefined): RowImage {
+  if (!before) throw new Error('a delete needs the row it deletes');
+  return before;
 }

@@ -36,7 +36,7 @@ import { ApplyError, ER_DATA_TOO_LONG, mysqlQualifiedTable, type TableCatalog } 
 import type { DataSource } from 'typeorm';
 import { WriteRefusedError } from '../write-path/binlog-committer';
 import type { WritePath } from '../write-path/node-writes';
-import { type Item, isLive, readRow, columnsOf, writeRow, type StoredRow } from './container-items';
+import { columnsOf, isLive, type Item, type OwnCapture, readRow, type StoredRow, writeRow } from './container-items';
 import type { InnodbMapping } from './innodb-mapping';
 import type { CommandHandler, MemcachedSession } from './memcached-server';
 import { MemoryStore } from './memory-store';
@@ -86,6 +86,8 @@ export class MemcachedEngine implements CommandHandler {
     private readonly version: string,
     private readonly connections: () => number,
     private readonly onInternalError: (error: unknown) => void,
+    /** Where the store captures its writes (MariaDB's SQL front door): the events to log come from there. */
+    private readonly ownCapture?: OwnCapture,
   ) {}
 
   async execute(command: Command, session: MemcachedSession): Promise<Buffer | 'close'> {
@@ -350,12 +352,10 @@ export class MemcachedEngine implements CommandHandler {
         const decided = decide(live?.item, container);
         const events: RowEvent[] = [];
         if (decided.store === null && live) {
-          events.push(await writeRow(manager, this.catalog, container, key, { before: live.image, columns: undefined }));
+          events.push(...(await writeRow(manager, this.catalog, container, key, { before: live.image, columns: undefined }, this.ownCapture)));
         } else if (decided.store) {
-          events.push(await writeRow(manager, this.catalog, container, key, {
-            before: row?.image,
-            columns: columnsOf(container, this.mapping.options, key, decided.store),
-          }));
+          const columns = columnsOf(container, this.mapping.options, key, decided.store);
+          events.push(...(await writeRow(manager, this.catalog, container, key, { before: row?.image, columns }, this.ownCapture)));
         }
         return { events, result: decided };
       });

@@ -7,6 +7,7 @@ import {
   type NodeDatabase,
   nodeServerUuid,
   openNodeDatabase,
+  queryRows,
   readAppliedPosition,
   TableCatalog,
 } from '@kbinlog/node-store';
@@ -23,7 +24,7 @@ import { SOURCE_CONFIG, type SourceConfig } from '../source-config';
 import { BackendConnection } from '../sql/backend-connection';
 import { CaptureTriggers } from '../sql/capture-triggers';
 import { MysqlServer } from '../sql/mysql-server';
-import { CLEAR_OWN_CAPTURE } from '../sql/row-capture';
+import { type CaptureRow, rowEventsOf, TAKE_OWN_CAPTURE } from '../sql/row-capture';
 import { SqlSession } from '../sql/sql-session';
 import { WriteGate } from '../sql/write-gate';
 import { BinlogCommitter } from '../write-path/binlog-committer';
@@ -448,8 +449,6 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
         wBatchSize: config.wBatchSize,
         groupCommitMaxBatch: config.groupCommitMaxBatch,
         groupCommitMaxWaitUs: config.groupCommitMaxWaitUs,
-        // On MariaDB the SQL front door's triggers capture memcached writes too; they log their own.
-        ...(this.database.store === 'mariadb' ? { clearOwnCapture: CLEAR_OWN_CAPTURE } : {}),
         onFatal: (reason, error) => {
           // The store and the log may disagree: restart, and catching up at start reconciles them.
           this.logger.fatal({ event: 'source.fatal', reason, error: String(error) }, 'stopping: the store must be reconciled with the binlog');
@@ -483,6 +482,8 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     return new MemcachedEngine(mapping, this.database.reader, this.writes, this.catalog, `${KBINLOG_VERSION}-kbinlog`,
       () => this.server.connections,
       (error) => this.logger.error({ event: 'memcached.internal_error', error: error instanceof Error ? error.stack : String(error), msg: 'command failed' }),
+      // On MariaDB the SQL front door's triggers capture memcached writes too: those are the events to log.
+      this.database.store === 'mariadb' ? async (manager) => rowEventsOf(await queryRows<CaptureRow>(manager, TAKE_OWN_CAPTURE)) : undefined,
     );
   }
 

@@ -12,14 +12,17 @@ import { createHash } from 'node:crypto';
  * statement or a dropped connection takes them away with the rows they describe.
  *
  * Triggers record every change, whoever makes it: no session state can switch them off, so no
- * client can write a row the log misses. kbinlog's own writers (memcached writes, the catch-up
- * applier) log their own row events and delete what their connection captured (see
- * CLEAR_OWN_CAPTURE) before they commit.
+ * client can write a row the log misses. Memcached writes log the events their connection
+ * captured, as SQL sessions do (TAKE_OWN_CAPTURE); the catch-up applier's captures are
+ * removed at the next start (CaptureTriggers.installAll).
  */
 export const CAPTURE_TABLE = '`kbinlog`.`row_capture`';
 
-/** Run by a writer that logs its own row events, inside its transaction, before it commits. */
-export const CLEAR_OWN_CAPTURE = `DELETE FROM ${CAPTURE_TABLE} WHERE connection_id = CONNECTION_ID()`;
+/**
+ * Takes what the connection's changes captured: deletes the rows and returns them in execution
+ * order, in one round trip. Run inside the transaction, before it commits.
+ */
+export const TAKE_OWN_CAPTURE = `DELETE FROM ${CAPTURE_TABLE} WHERE connection_id = CONNECTION_ID() ORDER BY seq RETURNING schema_name, table_name, change_type, before_image, after_image`;
 
 /**
  * No AUTO_INCREMENT: a trigger firing inside a bulk insert (INSERT … SELECT holds its table's

@@ -7,7 +7,7 @@ import type { WritePath } from '../write-path/node-writes';
 import { READ_ONLY_SQL_ERROR, ReadOnlyError } from '../write-path/read-only';
 import { BackendConnection, DatabaseError, type StatementResult } from './backend-connection';
 import type { CaptureTriggers } from './capture-triggers';
-import { CAPTURE_TABLE, type CaptureRow, rowEventsOf } from './row-capture';
+import { type CaptureRow, rowEventsOf, TAKE_OWN_CAPTURE } from './row-capture';
 import type { WriteGate } from './write-gate';
 
 /** What every SQL session of the source shares. */
@@ -245,11 +245,7 @@ export class SqlSession {
       await this.backend.query('COMMIT');
       return;
     }
-    const rows = await this.backend.rows<CaptureRow>(
-      `SELECT schema_name, table_name, change_type, before_image, after_image FROM ${CAPTURE_TABLE} WHERE connection_id = CONNECTION_ID() ORDER BY seq`,
-    );
-    const events = rowEventsOf(rows);
-    if (rows.length > 0) await this.backend.query(`DELETE FROM ${CAPTURE_TABLE} WHERE connection_id = CONNECTION_ID()`);
+    const events = rowEventsOf(await this.backend.rows<CaptureRow>(TAKE_OWN_CAPTURE));
     this.inTransaction = false;
     if (events.length === 0) {
       await this.backend.query('COMMIT');

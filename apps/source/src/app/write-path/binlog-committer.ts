@@ -61,11 +61,6 @@ export interface CommitterOptions {
    * (binlog_group_commit_sync_delay); 0: a batch is what queued while the previous commit ran.
    */
   readonly groupCommitMaxWaitUs: number;
-  /**
-   * SQL that deletes what the connection's writes left in the change capture (the SQL front
-   * door's triggers record every change); run before each commit. None without a front door.
-   */
-  readonly clearOwnCapture?: string;
   /** Called when the outcome of a Kafka commit is unknown or the store lags the log: exit and recover. */
   readonly onFatal: (reason: string, error: unknown) => void;
   /**
@@ -108,6 +103,8 @@ export class BinlogCommitter {
    * held by writes queued behind a heartbeat that waits for a connection, nothing would move.
    */
   private readonly aloneWrites: Permits;
+  /** Pooled MariaDB connections whose session already runs READ COMMITTED (startReadCommitted). */
+  private readonly readCommittedSessions = new WeakSet<object>();
   /** Wakes a batch waiting (groupCommitMaxWaitUs) once enough sessions queued. */
   private batchFull: (() => void) | undefined;
 
@@ -164,9 +161,7 @@ export class BinlogCommitter {
     const runner = this.database.createQueryRunner();
     try {
       await runner.connect();
-      // READ COMMITTED: a locking read of a missing key takes no gap lock, so concurrent writes
-      // of different new keys do not deadlock on the gap between them (row events need no more).
-      await runner.startTransaction('READ COMMITTED');
+      await this.startReadCommitted(runner);
       let outcome: { readonly events: readonly RowEvent[]; readonly result: T };
       try {
         outcome = await write(runner.manager);
@@ -174,7 +169,6 @@ export class BinlogCommitter {
         await runner.rollbackTransaction().catch(() => undefined);
         throw error;
       }
-      if (this.options.clearOwnCapture) await runner.query(this.options.clearOwnCapture);
       if (outcome.events.length === 0) {
         await runner.commitTransaction();
         return outcome.result;
@@ -191,6 +185,23 @@ export class BinlogCommitter {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       await runner.release();
     }
+  }
+
+  /**
+   * Starts a READ COMMITTED transaction: a locking read of a missing key takes no gap lock, so
+   * concurrent writes of different new keys do not deadlock on the gap between them (row events
+   * need no more). On MariaDB the level is set once per pooled connection, for its session, which
+   * spares each write a round trip (SET TRANSACTION before every START TRANSACTION).
+   */
+  private async startReadCommitted(runner: QueryRunner): Promise<void> {
+    if (dialectOf(this.database).store !== 'mariadb') return runner.startTransaction();
+    const session = (runner as QueryRunner & { databaseConnection?: object }).databaseConnection;
+    if (!session) return runner.startTransaction('READ COMMITTED');
+    if (!this.readCommittedSessions.has(session)) {
+      await runner.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+      this.readCommittedSessions.add(session);
+    }
+    await runner.startTransaction();
   }
 
   /** flush_all: a statement that commits implicitly, so it is logged first and then run. */
@@ -375,7 +386,7 @@ export class BinlogCommitter {
     const outcomes: ({ ok: true; result: unknown } | { ok: false; error: unknown })[] = [];
     try {
       await runner.connect();
-      await runner.startTransaction();
+      await this.startReadCommitted(runner);
       const events: RowEvent[] = [];
       for (const [index, job] of jobs.entries()) {
         // A savepoint per write: one bad write in a batch leaves the others intact.
@@ -393,7 +404,6 @@ export class BinlogCommitter {
           outcomes.push({ ok: false, error });
         }
       }
-      if (this.options.clearOwnCapture) await runner.query(this.options.clearOwnCapture);
       if (events.length > 0) await this.commitGroupOn(runner, events);
       else await runner.commitTransaction();
       jobs.forEach((job, index) => {
