@@ -203,10 +203,22 @@ describe('SQL clients through the source', () => {
   it('memcached and SQL meet: each sees what the other wrote, on the source and the replicas', async () => {
     const client = await MemcachedTestClient.connect(status.Memcached_Port);
     try {
+      const get = (key: string) => client.call(`get ${key}\r\n`, (reply) => reply.endsWith('END\r\n'));
       expect(await client.set('from-memcached', 'hello', 3)).toBe('STORED\r\n');
+      // Read once before SQL changes them: the source's read cache holds both rows now.
+      expect(await get('from-memcached')).toBe('VALUE from-memcached 3 5\r\nhello\r\nEND\r\n');
+      const before = await get('AA');
       const result = await mariadbCli(status.Mysql_Port, "SELECT c2, c3 FROM test.demo_test WHERE c1 = 'from-memcached';\nUPDATE test.demo_test SET c2 = 'changed by SQL' WHERE c1 = 'AA';\n");
       expect(result).toMatchObject({ code: 0, stdout: 'c2\tc3\nhello\t3\n' });
-      expect(await client.call('get AA\r\n', (reply) => reply.endsWith('END\r\n'))).toBe('VALUE AA 8 14\r\nchanged by SQL\r\nEND\r\n');
+      expect(await get('AA')).toBe('VALUE AA 8 14\r\nchanged by SQL\r\nEND\r\n');
+      expect(before).not.toBe('VALUE AA 8 14\r\nchanged by SQL\r\nEND\r\n');
+      // A rolled-back change is never seen; a committed delete is.
+      const rolledBack = await mariadbCli(status.Mysql_Port, "BEGIN;\nUPDATE test.demo_test SET c2 = 'rolled back' WHERE c1 = 'AA';\nROLLBACK;\n");
+      expect(rolledBack.code).toBe(0);
+      expect(await get('AA')).toBe('VALUE AA 8 14\r\nchanged by SQL\r\nEND\r\n');
+      expect((await mariadbCli(status.Mysql_Port, "DELETE FROM test.demo_test WHERE c1 = 'from-memcached';\n")).code).toBe(0);
+      expect(await get('from-memcached')).toBe('END\r\n');
+      expect(await client.set('from-memcached', 'hello', 3)).toBe('STORED\r\n');
     } finally {
       client.close();
     }

@@ -37,6 +37,7 @@ import type { DataSource } from 'typeorm';
 import { WriteRefusedError } from '../write-path/binlog-committer';
 import type { WritePath } from '../write-path/node-writes';
 import { columnsOf, isLive, type Item, type OwnCapture, readRow, type StoredRow, writeRow } from './container-items';
+import type { ReadCache } from './read-cache';
 import type { InnodbMapping } from './innodb-mapping';
 import type { CommandHandler, MemcachedSession } from './memcached-server';
 import { MemoryStore } from './memory-store';
@@ -88,6 +89,8 @@ export class MemcachedEngine implements CommandHandler {
     private readonly onInternalError: (error: unknown) => void,
     /** Where the store captures its writes (MariaDB's SQL front door): the events to log come from there. */
     private readonly ownCapture?: OwnCapture,
+    /** Rows recent gets read, kept coherent by the source's write path (see ReadCache). */
+    private readonly readCache?: ReadCache,
   ) {}
 
   async execute(command: Command, session: MemcachedSession): Promise<Buffer | 'close'> {
@@ -210,11 +213,24 @@ export class MemcachedEngine implements CommandHandler {
         const item = this.liveMemoryItem(container, key);
         if (item) return item;
       } else {
-        const row = await readRow(this.database.manager, container, this.mapping.options, key, false);
+        const row = await this.readTableRow(container, key);
         if (isLive(row, now)) return row.item;
       }
     }
     return undefined;
+  }
+
+  /** The key's row, from the read cache or else from the table (then cached). */
+  private async readTableRow(container: Container, key: string): Promise<StoredRow | undefined> {
+    const cache = this.readCache;
+    const address = { schema: container.schema, table: container.table, keyColumn: container.key.name, key };
+    const cached = cache?.get(address);
+    if (cached) return cached;
+    const ticket = cache?.ticket();
+    const row = await readRow(this.database.manager, container, this.mapping.options, key, false);
+    // Cached under the key the row holds: writes find it by that (a collation may match others).
+    if (row && cache && ticket !== undefined && row.image[container.key.name] === key) cache.fill(address, row, ticket);
+    return row;
   }
 
   private async touchItem(container: Container, key: string, exptime: number, stores: readonly string[]): Promise<Item | undefined> {

@@ -19,6 +19,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type { Admin, Kafka } from 'kafkajs';
 import { loadInnodbMapping } from '../memcached/innodb-mapping';
 import { MemcachedEngine } from '../memcached/memcached-engine';
+import { ReadCache } from '../memcached/read-cache';
 import { MemcachedServer } from '../memcached/memcached-server';
 import { SOURCE_CONFIG, type SourceConfig } from '../source-config';
 import { BackendConnection } from '../sql/backend-connection';
@@ -89,6 +90,8 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
   private readonly logger = new Logger('source');
   private readonly roles = new NodeRoleState();
   private readonly writes: NodeWrites;
+  /** Rows memcached gets read, served without SQL while this node is the source. */
+  private readonly readCache: ReadCache;
   private readonly catalog = new TableCatalog();
   private readonly startedAtMs = Date.now();
   private database!: NodeDatabase;
@@ -122,6 +125,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     // demoting), nobody knows the next one yet.
     const assigned = () => this.view?.source?.node;
     this.writes = new NodeWrites(() => new ReadOnlyError(config.nodeName, assigned() === config.nodeName ? undefined : assigned()));
+    this.readCache = new ReadCache(config.readCacheRows);
     this.roles.onChange((role, from) => {
       this.logger.log({ event: 'node.role', role, from, msg: `role ${role}` });
       void this.announcer?.announce();
@@ -365,6 +369,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
         if (this.database.store === 'mariadb') await this.prepareSqlWrites();
         this.engine = await this.memcachedEngine();
         this.committer = this.newCommitter(writer, position);
+        this.readCache.open();
         this.writes.open(this.committer);
       });
       this.generation = generation;
@@ -373,6 +378,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       steps.done({ position: this.coordinates(position) });
     } catch (error) {
       steps.failed(error);
+      this.readCache.close();
       await this.writer?.disconnect().catch(() => undefined);
       this.writer = undefined;
       this.roles.change('replica');
@@ -385,6 +391,8 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
   private async demoteNow(reason: string): Promise<AppliedPosition> {
     const started = Date.now();
     this.roles.change('demoting');
+    // Before the door closes: from here the store may change past the write path (the applier).
+    this.readCache.close();
     this.stopHeartbeats();
     const { drained, committer } = await this.writes.close(DRAIN_TIMEOUT_MS, `demoted (${reason}): write to the new source`);
     const position = committer?.position ?? this.position();
@@ -454,6 +462,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
           this.logger.fatal({ event: 'source.fatal', reason, error: String(error) }, 'stopping: the store must be reconciled with the binlog');
           setImmediate(() => process.exit(70));
         },
+        onStored: (events) => this.readCache.invalidate(events),
         onFenced: (error) => {
           // Fenced means demoted: a newer source holds the writer id; this node applies its log.
           this.logger.warn({ event: 'source.fenced', error: String(error), msg: 'fenced by a newer writer: demoting to replica' });
@@ -484,6 +493,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       (error) => this.logger.error({ event: 'memcached.internal_error', error: error instanceof Error ? error.stack : String(error), msg: 'command failed' }),
       // On MariaDB the SQL front door's triggers capture memcached writes too: those are the events to log.
       this.database.store === 'mariadb' ? async (manager) => rowEventsOf(await queryRows<CaptureRow>(manager, TAKE_OWN_CAPTURE)) : undefined,
+      this.readCache,
     );
   }
 

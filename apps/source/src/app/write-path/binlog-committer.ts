@@ -68,6 +68,8 @@ export interface CommitterOptions {
    * the failed write reached the log or the store, and the committer refuses every later write.
    */
   readonly onFenced: (error: unknown) => void;
+  /** Called once a group's events are committed in the store, before its client hears of it. */
+  readonly onStored?: (events: readonly (RowEvent | StatementEvent)[]) => void;
 }
 
 /** The refusal every write gets once a newer writer fenced this one. */
@@ -369,6 +371,7 @@ export class BinlogCommitter {
       logCommitted = true;
       await runner.commitTransaction();
       this.applied = next;
+      this.options.onStored?.(events);
     } catch (error) {
       if (logCommitted) {
         this.refuse('the store lags the binlog');
@@ -457,6 +460,7 @@ export class BinlogCommitter {
         await job.transaction.commit();
         committed++;
         this.applied = positions[index];
+        this.options.onStored?.(job.transaction.events);
         job.resolve(undefined);
         this.faults.hit('after-session-commit');
       }
@@ -489,6 +493,7 @@ export class BinlogCommitter {
       await this.database.transaction((manager) => writeAppliedPosition(manager, next));
       await this.commitLog(transaction);
       this.applied = next;
+      this.options.onStored?.([job.event]);
       job.resolve(undefined);
     } catch (error) {
       await transaction?.abort().catch(() => undefined);
@@ -508,6 +513,7 @@ export class BinlogCommitter {
       await this.commitLog(transaction);
       try {
         this.applied = await applyGroup(this.database, this.catalog, this.applied, offset, group, 'STRICT');
+        this.options.onStored?.(group.events);
       } catch (error) {
         this.refuse('the store lags the binlog');
         this.options.onFatal('statement failed after the binlog commit', error);
