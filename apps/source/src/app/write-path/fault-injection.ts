@@ -4,8 +4,9 @@
  * SIGKILL, as a power cut would; at a failure point it throws instead, as a broker would answer.
  *
  * - after-log-commit: crash after a Kafka commit, before the store commits.
- * - after-session-commit: crash after the n-th database commit of a group-commit batch (counted
- *   over all batches), leaving the batch's later transactions uncommitted.
+ * - after-session-commit: crash when the n-th database commit of a group-commit batch completes
+ *   (counted over all batches); the batch's commits run at once, so any subset of the rest may
+ *   have committed too, or not.
  * - fail-log-commit: the n-th Kafka commit throws instead of committing; the committer aborts the
  *   transaction, so its outcome is known (nothing reached the log) and the source stays up.
  */
