@@ -445,6 +445,7 @@ export class BinlogCommitter {
       const end: AppliedPosition = { ...lanes[lanes.length - 1], executedGtids: executed };
       const outcomes = await Promise.allSettled(
         jobs.map(async (job) => {
+          this.faults.hit('fail-session-commit');
           await job.transaction.commit();
           committed.add(job);
           // The store holds the whole batch once its last commit completes.

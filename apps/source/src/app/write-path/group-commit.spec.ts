@@ -227,6 +227,20 @@ describe('source > write path > group commit', () => {
     await expect(target.commitSession(session('e'))).rejects.toThrow('the store lags the binlog');
   });
 
+  it('fail-session-commit refuses that commit only: the rest of the batch commits and the source stops', async () => {
+    const target = committer({}, parseFaultInjection('fail-session-commit@3'));
+    writer.hold();
+    const first = target.commitSession(session('a'));
+    await nextTurn();
+    const batch = ['b', 'c', 'd'].map((name) => target.commitSession(session(name)));
+    writer.release();
+    await first;
+    // The third commit counted over batches is the second of this one.
+    expect((await Promise.allSettled(batch)).map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(trail).toEqual(['commit a', 'commit b', 'commit d', 'rollback c']);
+    expect(fatal).toEqual(['database commit failed after the binlog commit']);
+  });
+
   it('with a maximum wait, a short batch waits for more commits and starts once it is full', async () => {
     // A wait far beyond the test's timeout: only a full batch can start it.
     const target = committer({ groupCommitMaxBatch: 3, groupCommitMaxWaitUs: 60_000_000 });
