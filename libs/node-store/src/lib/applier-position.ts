@@ -65,9 +65,9 @@ interface PositionRow {
  * - (a) every group below its batch_first_offset was applied. A batch starts only once every
  *   earlier write committed (the committer runs one batch at a time; a failed database commit
  *   after the log's stops it for good; a source catches up to the log end before its first
- *   write), and an applier applies or skips (b) every group in log order from a position of
- *   which (a) held, so a group it writes alone has every group below it applied. A position set
- *   by hand holds it on the operator's word, as in MySQL.
+ *   write). An applier starts from a position below which every group was applied and applies
+ *   or skips every group from there in log order, so each group it records has every group below
+ *   it applied. A position set by hand holds it on the operator's word, as in MySQL.
  * - (b) its own group, at next_offset - 1 when batch_first_offset < next_offset, was applied:
  *   by the transaction that wrote the row.
  * - (c) every GTID of its executed_gtid_set was applied: the set before the batch by (a)'s
@@ -88,6 +88,13 @@ interface PositionRow {
  * MySQL's GTID auto-skip), which by (c) and (d) is exactly when it was applied. A source takes
  * writes only once it caught up to the log end, when its executed set holds every GTID of the
  * log, so its next GTID (lastTransaction + 1) is a new one.
+ *
+ * Who resumes from it, at or below where the store truly stands: a replica's channel (its
+ * fetcher reads from nextOffset, its applier drops only records below it and skips executed
+ * GTIDs, and Exec_Source_Log_Pos shows it until the skipped groups pass), and a source at start
+ * and at promotion, which catches up through that same channel to the log end before it writes
+ * (and refuses a position outside the log: one whose first missing group the log no longer
+ * holds cannot be brought up to date).
  *
  * Rows of older batches, still in lanes the newest batch did not reach, cannot be taken for the
  * newest: nothing here asks which batch a row belongs to, and each row only states facts that
