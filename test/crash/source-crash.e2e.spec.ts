@@ -79,7 +79,8 @@ describe('a source killed between the binlog commit and the database commit', ()
   it('refuses to start when its database stands outside the binlog (e.g. a recreated topic)', async () => {
     await restarted?.stop();
     restarted = undefined;
-    await queryRows(server, "UPDATE kbinlog.applier_position SET next_offset = 999999 WHERE channel = 'default'");
+    // As a database that applied a group at 999998 of another log would stand.
+    await queryRows(server, "UPDATE kbinlog.applier_position SET batch_first_offset = 999998, next_offset = 999999 WHERE channel = 'default'");
     const failure = await promisify(execFile)(process.execPath, [appEntryPoint('source'), ...flags, '--memcached-port', '0', '--mysql-port', '0', '--http-port', '0'], {
       timeout: 60_000,
     }).catch((error: { code: number; stdout: string }) => error);

@@ -315,7 +315,7 @@ describe('the replica service', () => {
     const before = await status();
     expect(await replica.stop('SIGTERM')).toBe(0);
     // As if the topic had been recreated under this replica: its position lies past the log end.
-    await database.query("UPDATE kbinlog.applier_position SET next_offset = 999999 WHERE channel = 'default'");
+    await database.query("UPDATE kbinlog.applier_position SET batch_first_offset = 999998, next_offset = 999999 WHERE channel = 'default'");
     replica = await startService('replica', replicaArgs);
 
     const refused = await status();

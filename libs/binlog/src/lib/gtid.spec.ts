@@ -41,6 +41,15 @@ describe('binlog > gtid > GtidSet', () => {
     expect(set.lastTransaction(B)).toBe(0n);
   });
 
+  it('unites two sets, merging their intervals per server', () => {
+    const left = GtidSet.parse(`${A}:1-3:7,${B}:2`);
+    const right = GtidSet.parse(`${A}:4-5:9`);
+    expect(left.union(right).toString()).toBe(`${B}:2,${A}:1-5:7:9`);
+    expect(right.union(left).toString()).toBe(left.union(right).toString());
+    expect(left.union(GtidSet.EMPTY).toString()).toBe(left.toString());
+    expect(left.toString()).toBe(`${B}:2,${A}:1-3:7`);
+  });
+
   it('is immutable', () => {
     const empty = GtidSet.EMPTY;
     empty.add({ serverUuid: A, transaction: 1n });

@@ -75,6 +75,12 @@ export class GtidSet {
     return this.addInterval(gtid.serverUuid, [gtid.transaction, gtid.transaction]);
   }
 
+  /** Every GTID of this set or of `other`. */
+  union(other: GtidSet): GtidSet {
+    const members = [...other.intervals].flatMap(([serverUuid, intervals]) => intervals.map((interval) => [serverUuid, interval] as const));
+    return members.reduce<GtidSet>((set, [serverUuid, interval]) => set.addInterval(serverUuid, interval), this);
+  }
+
   contains(gtid: Gtid): boolean {
     return (this.intervals.get(gtid.serverUuid) ?? []).some(([start, end]) => start <= gtid.transaction && gtid.transaction <= end);
   }

@@ -1,6 +1,6 @@
 import { type BinlogEvent, type BinlogGroup, parseGtid, type RowEvent } from '@kbinlog/binlog';
 import type { DataSource } from 'typeorm';
-import { type AppliedPosition, writeAppliedPosition } from './applier-position';
+import { aloneAt, type AppliedPosition, writeAppliedPosition } from './applier-position';
 import { ApplyError, applyRowEvent, applyRowEvents, applyStatementEvent, type ReplicaExecMode } from './row-applier';
 import { markStatementInFlight, readStatementInFlight } from './statement-in-flight';
 import type { TableCatalog } from './table-catalog';
@@ -67,7 +67,7 @@ export async function applyGroup(
     for (const event of events) {
       if (event.type !== 'statement') await applyRowEvent(manager, catalog, event, mode);
     }
-    await writeAppliedPosition(manager, next);
+    await writeAppliedPosition(manager, next, aloneAt(offset));
     if (statements.length > 0) await markStatementInFlight(manager, null);
   });
   return next;
@@ -112,7 +112,8 @@ export async function applyGroups(
   }
   await database.transaction(async (manager) => {
     await applyRowEvents(manager, catalog, events, mode);
-    await writeAppliedPosition(manager, next);
+    // One row for the batch, as for its last group alone: every group before that one is applied too.
+    await writeAppliedPosition(manager, next, aloneAt(batch[batch.length - 1].offset));
   });
   return next;
 }

@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { readAppliedPosition, writeAppliedPosition } from './applier-position';
-import { applyGroup } from './group-applier';
+import { aloneAt, type AppliedPosition, readAppliedPosition, setAppliedPosition, writeAppliedPosition } from './applier-position';
+import { applyGroup, positionAfter } from './group-applier';
 import { bootstrapInnodbMemcache } from './innodb-memcache-bootstrap';
 import { type NodeDatabase, openNodeDatabase } from './node-database';
 import { ensureNodeSchema, nodeServerUuid } from './node-schema';
-import { ApplyError } from './row-applier';
+import { ApplyError, applyRowEvent } from './row-applier';
 import { queryRows, type StoreKind } from './sql-dialect';
 import { TableCatalog } from './table-catalog';
 
@@ -283,9 +283,26 @@ const POSITION_BEFORE_LANES: Record<StoreKind, readonly string[]> = {
   ],
 };
 
+/** applier_position as it was with lanes, before parallel commits: no batch_first_offset. */
+const POSITION_BEFORE_BATCH_OFFSETS: Record<StoreKind, readonly string[]> = {
+  mariadb: [
+    'CREATE DATABASE kbinlog',
+    `CREATE TABLE kbinlog.applier_position (channel VARCHAR(64) NOT NULL, lane SMALLINT UNSIGNED NOT NULL DEFAULT 0, topic VARCHAR(255) NOT NULL,
+       next_offset BIGINT UNSIGNED NOT NULL, executed_gtid_set LONGTEXT NOT NULL, last_commit_time_us BIGINT UNSIGNED NOT NULL,
+       applied_at_us BIGINT UNSIGNED NOT NULL, PRIMARY KEY (channel, lane)) ENGINE=InnoDB`,
+  ],
+  sqlite: [
+    `CREATE TABLE "kbinlog.applier_position" (channel TEXT NOT NULL, lane INTEGER NOT NULL DEFAULT 0, topic TEXT NOT NULL, next_offset INTEGER NOT NULL,
+       executed_gtid_set TEXT NOT NULL, last_commit_time_us INTEGER NOT NULL, applied_at_us INTEGER NOT NULL, PRIMARY KEY (channel, lane))`,
+  ],
+};
+
+const position = (nextOffset: bigint, gtids: string, lastCommitTimeUs: number): AppliedPosition => ({ topic: TOPIC, nextOffset, executedGtids: GtidSet.parse(gtids), lastCommitTimeUs });
+
 describe.each<StoreKind>(['mariadb', 'sqlite'])('applier position lanes on a real %s', (store) => {
   let fresh: Awaited<ReturnType<typeof openFreshStore>>;
   let database: DataSource;
+  const catalog = new TableCatalog();
 
   beforeAll(async () => {
     fresh = await openFreshStore(store);
@@ -295,31 +312,141 @@ describe.each<StoreKind>(['mariadb', 'sqlite'])('applier position lanes on a rea
       `INSERT INTO ${fresh.opened.dialect.qualifiedTable('kbinlog', 'applier_position')} VALUES ('default', ?, 7, ?, 1700000000000005, 1700000000000009)`,
       [TOPIC, `${UUID}:1-5`],
     );
+    for (const statement of TABLES[store]) await database.query(statement);
   });
 
   afterAll(async () => {
     await fresh?.close();
   });
 
-  const position = (nextOffset: bigint, gtids: string, lastCommitTimeUs: number) => ({ topic: TOPIC, nextOffset, executedGtids: GtidSet.parse(gtids), lastCommitTimeUs });
+  const table = () => fresh.opened.dialect.qualifiedTable('kbinlog', 'applier_position');
 
-  it('migrates a table from before lanes: its row becomes lane 0, and a second run changes nothing', async () => {
+  it('migrates a table from before lanes: its row becomes lane 0, a batch of one, and a second run changes nothing', async () => {
     await ensureNodeSchema(database);
     await ensureNodeSchema(database);
-    const table = fresh.opened.dialect.qualifiedTable('kbinlog', 'applier_position');
-    expect(await queryRows(database.manager, `SELECT channel, lane, next_offset FROM ${table}`)).toEqual([{ channel: 'default', lane: '0', next_offset: '7' }]);
+    expect(await queryRows(database.manager, `SELECT channel, lane, batch_first_offset, next_offset FROM ${table()}`)).toEqual([
+      { channel: 'default', lane: '0', batch_first_offset: '6', next_offset: '7' },
+    ]);
     expect(await readAppliedPosition(database.manager, TOPIC)).toEqual(position(7n, `${UUID}:1-5`, 1_700_000_000_000_005));
   });
 
-  it('reads the lane with the greatest next offset: the end of the committed prefix of a batch', async () => {
-    // A batch of three after offset 7 that crashed after its second commit: lanes 0 and 1 are
-    // this batch's, lane 2 still holds an older batch's position.
-    await database.transaction((manager) => writeAppliedPosition(manager, position(5n, `${UUID}:1-4`, 4), 2));
-    await database.transaction((manager) => writeAppliedPosition(manager, position(9n, `${UUID}:1-6`, 6), 0));
-    await database.transaction((manager) => writeAppliedPosition(manager, position(10n, `${UUID}:1-7`, 7), 1));
-    expect(await readAppliedPosition(database.manager, TOPIC)).toEqual(position(10n, `${UUID}:1-7`, 7));
-    // A later lane-0 write (the next batch, or a replica's applier) moves past every lane.
-    await database.transaction((manager) => writeAppliedPosition(manager, position(12n, `${UUID}:1-8`, 8)));
-    expect(await readAppliedPosition(database.manager, TOPIC)).toEqual(position(12n, `${UUID}:1-8`, 8));
+  /** A group with GTID n inserting `key` into test.demo_test. */
+  const insertGroup = (n: number, key: string) => group(n, [{ type: 'insert', schema: 'test', table: 'demo_test', after: { c1: key, c2: 'v', c3: '0', c4: String(n), c5: '0' } }]);
+
+  /** One transaction of a batch as the source commits it: its rows, and its position in its own lane. */
+  async function commitMember(before: AppliedPosition, batchFirstOffset: bigint, lane: number, offset: bigint, member: BinlogGroup): Promise<void> {
+    await database.transaction(async (manager) => {
+      for (const event of member.events) if (event.type !== 'statement') await applyRowEvent(manager, catalog, event, 'STRICT');
+      await writeAppliedPosition(manager, positionAfter(before, offset, member), { firstOffset: batchFirstOffset, lane });
+    });
+  }
+
+  /** The applier's catch-up, as the replication channel runs it: from the position, each group applied or skipped (STRICT). */
+  async function catchUp(from: AppliedPosition, log: readonly { offset: bigint; group: BinlogGroup }[], upTo = Infinity): Promise<AppliedPosition> {
+    let at = from;
+    for (const { offset, group: logged } of log.filter(({ offset }) => offset >= from.nextOffset).slice(0, upTo)) {
+      at = await applyGroup(database, catalog, at, offset, logged, 'STRICT');
+    }
+    return at;
+  }
+
+  it('recovers a batch whose later transaction committed and an earlier one did not, with older batches in the other lanes', async () => {
+    // An older batch of five at offsets 8..12 (GTIDs 6..10) committed whole: lanes 0..4.
+    const older = [6, 7, 8, 9, 10].map((n, lane) => ({ offset: 8n + BigInt(lane), group: insertGroup(n, `old-${lane}`) }));
+    const start = await readAppliedPosition(database.manager, TOPIC);
+    for (const [lane, member] of older.entries()) await commitMember(start, 8n, lane, member.offset, member.group);
+    const afterOlder = await readAppliedPosition(database.manager, TOPIC);
+    expect(afterOlder).toEqual(position(13n, `${UUID}:1-10`, 1_700_000_000_000_010));
+
+    // The newest batch of four at offsets 14..17 (GTIDs 11..14): only lanes 1 and 3 committed.
+    const newest = [11, 12, 13, 14].map((n, lane) => ({ offset: 14n + BigInt(lane), group: insertGroup(n, `new-${lane}`) }));
+    await commitMember(afterOlder, 14n, 3, newest[3].offset, newest[3].group);
+    await commitMember(afterOlder, 14n, 1, newest[1].offset, newest[1].group);
+    const recovered = await readAppliedPosition(database.manager, TOPIC);
+    // Lane 0 still holds the older batch's row: nothing past 13 is known applied but GTIDs 12 and 14.
+    expect(recovered).toEqual(position(14n, `${UUID}:1-10:12:14`, 1_700_000_000_000_014));
+
+    // Catching up applies 14 (GTID 11) and skips 15 (GTID 12), each in lane 0, then the node
+    // crashes again: lane 0 is no longer the newest batch's, yet its GTIDs must still count.
+    const log = [...older, ...newest];
+    await catchUp(recovered, log, 2);
+    const again = await readAppliedPosition(database.manager, TOPIC);
+    // Lane 0 (its group at 15) carries the position to 16, the first group missing.
+    expect(again).toEqual(position(16n, `${UUID}:1-12:14`, 1_700_000_000_000_014));
+
+    // The rest: 16 is applied, 17 skipped by its GTID (STRICT: applying its insert again would fail).
+    const end = await catchUp(again, log);
+    expect(end).toEqual(position(18n, `${UUID}:1-14`, 1_700_000_000_000_014));
+    expect(await readAppliedPosition(database.manager, TOPIC)).toEqual(end);
+    const keys = await queryRows<{ c1: string }>(database.manager, `SELECT c1 FROM ${fresh.opened.dialect.qualifiedTable('test', 'demo_test')} ORDER BY c1`);
+    expect(keys.map(({ c1 }) => c1)).toEqual(['new-0', 'new-1', 'new-2', 'new-3', 'old-0', 'old-1', 'old-2', 'old-3', 'old-4']);
+  });
+
+  it('a position set by hand is the whole position: the other lanes go', async () => {
+    const before = await readAppliedPosition(database.manager, TOPIC);
+    await database.transaction((manager) => setAppliedPosition(manager, { ...before, nextOffset: 9n }));
+    expect(await readAppliedPosition(database.manager, TOPIC)).toEqual({ ...before, nextOffset: 9n });
+    expect(await queryRows(database.manager, `SELECT lane, batch_first_offset, next_offset FROM ${table()}`)).toEqual([{ lane: '0', batch_first_offset: '9', next_offset: '9' }]);
+    // A write of one group after it moves on from there, in lane 0.
+    await database.transaction((manager) => writeAppliedPosition(manager, position(21n, `${UUID}:1-15`, 15), aloneAt(20n)));
+    expect(await readAppliedPosition(database.manager, TOPIC)).toEqual(position(21n, `${UUID}:1-15`, 15));
+  });
+});
+
+describe.each<StoreKind>(['mariadb', 'sqlite'])('applier position from before parallel commits on a real %s', (store) => {
+  let fresh: Awaited<ReturnType<typeof openFreshStore>>;
+  let database: DataSource;
+
+  beforeAll(async () => {
+    fresh = await openFreshStore(store);
+    database = fresh.opened.writer;
+    for (const statement of POSITION_BEFORE_BATCH_OFFSETS[store]) await database.query(statement);
+    // Written under the prefix rule: a batch of four at 20..23 crashed after its third commit
+    // (lanes 0..2, chained sets), lane 3 holds an older batch's row; channel 'other' was set to 0 by hand.
+    const rows: [string, number, number, string, number][] = [
+      ['default', 0, 21, `${UUID}:1-11`, 11],
+      ['default', 1, 22, `${UUID}:1-12`, 12],
+      ['default', 2, 23, `${UUID}:1-13`, 13],
+      ['default', 3, 18, `${UUID}:1-10`, 10],
+      ['other', 0, 0, '', 0],
+    ];
+    for (const [channel, lane, next, gtids, time] of rows) {
+      await database.query(`INSERT INTO ${fresh.opened.dialect.qualifiedTable('kbinlog', 'applier_position')} VALUES (?, ?, ?, ?, ?, ?, 1)`, [
+        channel,
+        String(lane),
+        TOPIC,
+        String(next),
+        gtids,
+        String(time),
+      ]);
+    }
+  });
+
+  afterAll(async () => {
+    await fresh?.close();
+  });
+
+  it('gives each row batch_first_offset = next_offset - 1 (a batch of one), so the position is the one the old rule read', async () => {
+    if (store === 'mariadb') {
+      // A start that crashed halfway through the migration: the column came, its values did not.
+      await database.query('ALTER TABLE kbinlog.applier_position ADD COLUMN batch_first_offset BIGINT UNSIGNED NULL AFTER topic');
+    }
+    await ensureNodeSchema(database);
+    await ensureNodeSchema(database);
+    const table = fresh.opened.dialect.qualifiedTable('kbinlog', 'applier_position');
+    const migrated = await queryRows(database.manager, `SELECT channel, lane, batch_first_offset, next_offset FROM ${table} ORDER BY channel, lane`);
+    expect(migrated).toEqual([
+      { channel: 'default', lane: '0', batch_first_offset: '20', next_offset: '21' },
+      { channel: 'default', lane: '1', batch_first_offset: '21', next_offset: '22' },
+      { channel: 'default', lane: '2', batch_first_offset: '22', next_offset: '23' },
+      { channel: 'default', lane: '3', batch_first_offset: '17', next_offset: '18' },
+      { channel: 'other', lane: '0', batch_first_offset: '0', next_offset: '0' },
+    ]);
+    expect(await readAppliedPosition(database.manager, TOPIC)).toEqual(position(23n, `${UUID}:1-13`, 13));
+    expect(await readAppliedPosition(database.manager, TOPIC, 'other')).toEqual(position(0n, '', 0));
+    if (store === 'mariadb') {
+      const [column] = await queryRows(database.manager, "SELECT IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'kbinlog' AND TABLE_NAME = 'applier_position' AND COLUMN_NAME = 'batch_first_offset'");
+      expect(column).toEqual({ IS_NULLABLE: 'NO' });
+    }
   });
 });

@@ -10,8 +10,8 @@ import {
   type EventFilter,
   readAppliedPosition,
   type ReplicaExecMode,
+  setAppliedPosition,
   type TableCatalog,
-  writeAppliedPosition,
 } from '@kbinlog/node-store';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -295,7 +295,7 @@ export class ReplicationChannel {
     this.relay.length = 0;
     this.relayBytes = 0;
     const position = { ...this.applied, nextOffset };
-    await this.database.transaction((manager) => writeAppliedPosition(manager, position));
+    await this.database.transaction((manager) => setAppliedPosition(manager, position));
     this.applied = position;
     this.readPosition = nextOffset;
   }

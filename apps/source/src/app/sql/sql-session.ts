@@ -255,8 +255,8 @@ export class SqlSession {
     try {
       await this.context.writes.commitSession({
         events,
-        writePosition: async (position, lane) => {
-          const { sql, values } = appliedPositionWrite(MARIADB_DIALECT, position, lane);
+        writePosition: async (position, place) => {
+          const { sql, values } = appliedPositionWrite(MARIADB_DIALECT, position, place);
           await backend.query(sql, values);
         },
         commit: async () => {

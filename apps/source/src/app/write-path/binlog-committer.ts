@@ -1,6 +1,6 @@
 import { type BinlogGroup, formatGtid, parseGtid, type RowEvent, type StatementEvent } from '@kbinlog/binlog';
 import { type BinlogTransaction, type BinlogWriter, isFencedError } from '@kbinlog/binlog-kafka';
-import { type AppliedPosition, applyGroup, dialectOf, positionAfter, type TableCatalog, writeAppliedPosition } from '@kbinlog/node-store';
+import { aloneAt, type AppliedPosition, applyGroup, type BatchPlace, dialectOf, positionAfter, type TableCatalog, writeAppliedPosition } from '@kbinlog/node-store';
 import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { FaultInjection } from './fault-injection';
@@ -28,8 +28,8 @@ export class WriteRefusedError extends Error {
  */
 export interface SessionTransaction {
   readonly events: readonly RowEvent[];
-  /** Records the position after this transaction's group in `lane` (see readAppliedPosition). */
-  writePosition(position: AppliedPosition, lane: number): Promise<void>;
+  /** Records the position after this transaction's group at its place in the batch (see readAppliedPosition). */
+  writePosition(position: AppliedPosition, place: BatchPlace): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -177,7 +177,7 @@ export class BinlogCommitter {
       }
       await this.commitSession({
         events: outcome.events,
-        writePosition: (position, lane) => writeAppliedPosition(runner.manager, position, lane),
+        writePosition: (position, place) => writeAppliedPosition(runner.manager, position, place),
         commit: () => runner.commitTransaction(),
         rollback: () => runner.rollbackTransaction(),
       });
@@ -366,7 +366,7 @@ export class BinlogCommitter {
       transaction = await this.writer.begin();
       const offset = await transaction.append(group);
       const next = positionAfter(this.applied, offset, group);
-      await writeAppliedPosition(runner.manager, next);
+      await writeAppliedPosition(runner.manager, next, aloneAt(offset));
       await this.commitLog(transaction);
       logCommitted = true;
       await runner.commitTransaction();
@@ -425,45 +425,51 @@ export class BinlogCommitter {
 
   /**
    * Group commit: the batch's session transactions, each its own group, share one Kafka
-   * transaction. Their groups are appended in queue order, each session writes the position after
+   * transaction. Their groups are appended in queue order; each session writes the position after
    * its own group in its own lane (lane = its place in the batch, so no session waits for
-   * another's row lock), Kafka commits once, and then the sessions commit one after another in
-   * log order: the order readAppliedPosition's recovery argument rests on. Each client hears
-   * success after its own database commit. A failed append or Kafka commit fails the whole batch:
-   * every session rolls back and nothing of it reached the store.
+   * another's row lock), with the batch's first offset and, as its executed set, the set before
+   * the batch and its own GTID only; Kafka commits once, and then the sessions commit all at once
+   * (MySQL's binlog_order_commits=OFF), which lets InnoDB flush their log together. They commute:
+   * each holds its row locks since it ran, so no two of a batch touch the same row. A crash may
+   * leave any subset committed, which readAppliedPosition recovers from. Each client hears
+   * success after its own database commit. A failed append or Kafka commit fails the whole
+   * batch: every session rolls back and nothing of it reached the store.
    */
   private async commitSessionBatch(jobs: Extract<Job, { kind: 'session' }>[]): Promise<void> {
     let transaction: BinlogTransaction | undefined;
     let logCommitted = false;
-    let committed = 0;
+    const committed = new Set<Job>();
+    const before = this.applied;
     try {
       const groups: BinlogGroup[] = [];
-      let after = this.applied;
+      let executed = before.executedGtids;
       for (const job of jobs) {
-        const group = this.nextGroup(job.transaction.events, after);
+        const group = this.nextGroup(job.transaction.events, { ...before, executedGtids: executed });
         groups.push(group);
-        after = { ...after, executedGtids: after.executedGtids.add(parseGtid(group.gtid)) };
+        executed = executed.add(parseGtid(group.gtid));
       }
       transaction = await this.writer.begin();
       const offsets = await transaction.appendAll(groups);
-      const positions: AppliedPosition[] = [];
-      let position = this.applied;
-      for (const [index, group] of groups.entries()) {
-        position = positionAfter(position, offsets[index], group);
-        positions.push(position);
-      }
+      const lanes = groups.map((group, lane) => positionAfter(before, offsets[lane], group));
       // Different connections and different lanes: the position writes run side by side.
-      await Promise.all(jobs.map((job, lane) => job.transaction.writePosition(positions[lane], lane)));
+      await Promise.all(jobs.map((job, lane) => job.transaction.writePosition(lanes[lane], { firstOffset: offsets[0], lane })));
       await this.commitLog(transaction);
       logCommitted = true;
-      for (const [index, job] of jobs.entries()) {
-        await job.transaction.commit();
-        committed++;
-        this.applied = positions[index];
-        this.options.onStored?.(job.transaction.events);
-        job.resolve(undefined);
-        this.faults.hit('after-session-commit');
-      }
+      const end: AppliedPosition = { ...lanes[lanes.length - 1], executedGtids: executed };
+      const outcomes = await Promise.allSettled(
+        jobs.map(async (job) => {
+          this.faults.hit('fail-session-commit');
+          await job.transaction.commit();
+          committed.add(job);
+          this.options.onStored?.(job.transaction.events);
+          // The store holds the whole batch once its last commit completes.
+          if (committed.size === jobs.length) this.applied = end;
+          job.resolve(undefined);
+          this.faults.hit('after-session-commit');
+        }),
+      );
+      const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (error) {
       if (logCommitted) {
         this.refuse('the store lags the binlog');
@@ -471,7 +477,7 @@ export class BinlogCommitter {
       } else this.fenced(error);
       if (!logCommitted) await transaction?.abort().catch(() => undefined);
       const reason = this.refusal ?? `transaction not committed: ${error instanceof Error ? error.message : String(error)}`;
-      for (const job of jobs.slice(committed)) {
+      for (const job of jobs.filter((job) => !committed.has(job))) {
         await job.transaction.rollback().catch(() => undefined);
         job.reject(new WriteRefusedError(reason));
       }
@@ -490,7 +496,7 @@ export class BinlogCommitter {
       transaction = await this.writer.begin();
       const offset = await transaction.append(group);
       const next = positionAfter(this.applied, offset, group);
-      await this.database.transaction((manager) => writeAppliedPosition(manager, next));
+      await this.database.transaction((manager) => writeAppliedPosition(manager, next, aloneAt(offset)));
       await this.commitLog(transaction);
       this.applied = next;
       this.options.onStored?.([job.event]);

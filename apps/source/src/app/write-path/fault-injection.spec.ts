@@ -29,6 +29,8 @@ describe('source > write path > fault injection', () => {
       faults.hit('after-session-commit');
       expect(() => faults.hit('fail-log-commit')).toThrow(InjectedFault);
       expect(() => faults.hit('fail-log-commit')).not.toThrow();
+      const sessions = parseFaultInjection('fail-session-commit@1');
+      expect(() => sessions.hit('fail-session-commit')).toThrow(InjectedFault);
       expect(kill).not.toHaveBeenCalled();
     } finally {
       kill.mockRestore();

@@ -4,13 +4,18 @@
  * SIGKILL, as a power cut would; at a failure point it throws instead, as a broker would answer.
  *
  * - after-log-commit: crash after a Kafka commit, before the store commits.
- * - after-session-commit: crash after the n-th database commit of a group-commit batch (counted
- *   over all batches), leaving the batch's later transactions uncommitted.
+ * - after-session-commit: crash when the n-th database commit of a group-commit batch completes
+ *   (counted over all batches); the batch's commits run at once, so any subset of the rest may
+ *   have committed too, or not.
  * - fail-log-commit: the n-th Kafka commit throws instead of committing; the committer aborts the
  *   transaction, so its outcome is known (nothing reached the log) and the source stays up.
+ * - fail-session-commit: the n-th database commit of a group-commit batch (counted over all
+ *   batches) throws instead of committing, as a lost connection would, after the Kafka commit:
+ *   the batch's other transactions commit, that one does not, and the source stops (a hole in the
+ *   middle of a batch, which restart's catch-up fills).
  */
 export const CRASH_POINTS = ['after-log-commit', 'after-session-commit'] as const;
-export const FAILURE_POINTS = ['fail-log-commit'] as const;
+export const FAILURE_POINTS = ['fail-log-commit', 'fail-session-commit'] as const;
 export const FAULT_POINTS = [...CRASH_POINTS, ...FAILURE_POINTS] as const;
 export type FaultPoint = (typeof FAULT_POINTS)[number];
 

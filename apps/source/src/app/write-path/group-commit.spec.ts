@@ -1,6 +1,6 @@
 import { type BinlogGroup, GtidSet } from '@kbinlog/binlog';
 import type { BinlogTransaction, BinlogWriter } from '@kbinlog/binlog-kafka';
-import { type AppliedPosition, MARIADB_DIALECT, TableCatalog } from '@kbinlog/node-store';
+import { type AppliedPosition, type BatchPlace, MARIADB_DIALECT, TableCatalog } from '@kbinlog/node-store';
 import type { DataSource } from 'typeorm';
 import { BinlogCommitter, type CommitterOptions, type SessionTransaction, WriteRefusedError } from './binlog-committer';
 import { type FaultInjection, NO_FAULTS, parseFaultInjection } from './fault-injection';
@@ -69,10 +69,18 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Resolves once `count` commits are held (each waits for the test to let it complete). */
+async function waitForCommits(held: ReadonlyMap<string, unknown>, count: number): Promise<void> {
+  for (let turn = 0; held.size < count; turn++) {
+    if (turn > 100) throw new Error(`only ${held.size} of ${count} commits started`);
+    await nextTurn();
+  }
+}
+
 interface Recorded {
   readonly name: string;
   position?: AppliedPosition;
-  lane?: number;
+  place?: BatchPlace;
 }
 
 describe('source > write path > group commit', () => {
@@ -104,9 +112,9 @@ describe('source > write path > group commit', () => {
     return {
       recorded,
       events: [],
-      writePosition: async (position, lane) => {
+      writePosition: async (position, place) => {
         recorded.position = position;
-        recorded.lane = lane;
+        recorded.place = place;
       },
       commit: async () => void trail.push(`commit ${name}`),
       rollback: async () => void trail.push(`rollback ${name}`),
@@ -136,15 +144,18 @@ describe('source > write path > group commit', () => {
     expect(writer.committed.map((groups) => groups.length)).toEqual([1, 64, 5, 1, 3]);
     // Every transaction is its own group with its own GTID, in queue order (the heartbeat is the 71st).
     expect(writer.committed.flat().map((group) => group.gtid)).toEqual(Array.from({ length: 74 }, (_, index) => `${UUID}:${index + 1}`));
-    expect(trail).toEqual(sessions.map(({ recorded }) => `commit ${recorded.name}`));
-    // Lane = place in the batch; each lane's position is the one after its own group.
+    expect([...trail].sort()).toEqual(sessions.map(({ recorded }) => `commit ${recorded.name}`).sort());
+    // Lane = place in the batch, with the batch's first offset; each lane's position is the one
+    // after its own group, its executed set the one before the batch and its own GTID.
     const second = sessions.slice(1, 65).map(({ recorded }) => recorded);
-    expect(second.map((recorded) => recorded.lane)).toEqual(Array.from({ length: 64 }, (_, index) => index));
     // Offsets: batch 1 holds offset 0, its marker 1; batch 2's groups are 2..65.
+    expect(second.map((recorded) => recorded.place)).toEqual(Array.from({ length: 64 }, (_, index) => ({ firstOffset: 2n, lane: index })));
     expect(second.map((recorded) => recorded.position?.nextOffset)).toEqual(Array.from({ length: 64 }, (_, index) => BigInt(index + 3)));
-    expect(second[63].position?.executedGtids.toString()).toBe(`${UUID}:1-65`);
-    expect(second[0].position?.executedGtids.toString()).toBe(`${UUID}:1-2`);
+    expect(second.map((recorded) => recorded.position?.executedGtids.toString())).toEqual(
+      Array.from({ length: 64 }, (_, index) => (index === 0 ? `${UUID}:1-2` : `${UUID}:1:${index + 2}`)),
+    );
     expect(target.position.executedGtids.toString()).toBe(`${UUID}:1-74`);
+    expect(target.position.nextOffset).toBe(78n);
   });
 
   it('fails every write of a batch whose Kafka commit fails, rolls all back, and takes the next batch', async () => {
@@ -168,7 +179,38 @@ describe('source > write path > group commit', () => {
     expect(target.position.executedGtids.toString()).toBe(`${UUID}:1-2`);
   });
 
-  it('stops at the first database commit that fails after the Kafka commit: earlier ones answered, the rest refused', async () => {
+  it('commits a batch all at once: each client answered after its own commit, the position moved once all committed', async () => {
+    const target = committer();
+    writer.hold();
+    const first = target.commitSession(session('a'));
+    await nextTurn();
+    const held = new Map<string, () => void>();
+    const gated = (name: string) => ({
+      ...session(name),
+      commit: () => new Promise<void>((resolve) => held.set(name, () => (trail.push(`commit ${name}`), resolve()))),
+    });
+    const answered: string[] = [];
+    const batch = ['b', 'c', 'd'].map((name) => target.commitSession(gated(name)).then(() => void answered.push(name)));
+    writer.release();
+    await first;
+    await waitForCommits(held, 3);
+    const before = target.position;
+    expect(before.nextOffset).toBe(1n);
+    // Every commit of the batch is in flight before any completes.
+    expect([...held.keys()].sort()).toEqual(['b', 'c', 'd']);
+    held.get('c')?.();
+    await nextTurn();
+    expect(answered).toEqual(['c']);
+    expect(target.position).toBe(before);
+    held.get('d')?.();
+    held.get('b')?.();
+    await Promise.all(batch);
+    expect(answered).toEqual(['c', 'd', 'b']);
+    expect(target.position.nextOffset).toBe(5n);
+    expect(target.position.executedGtids.toString()).toBe(`${UUID}:1-4`);
+  });
+
+  it('answers the commits that succeeded and refuses the one that failed after the Kafka commit, then stops', async () => {
     const target = committer();
     writer.hold();
     const first = target.commitSession(session('a'));
@@ -177,10 +219,26 @@ describe('source > write path > group commit', () => {
     const batch = [target.commitSession(session('b')), target.commitSession(failing), target.commitSession(session('d'))];
     writer.release();
     await first;
-    expect((await Promise.allSettled(batch)).map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    const outcomes = await Promise.allSettled(batch);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(WriteRefusedError);
     expect(fatal).toEqual(['database commit failed after the binlog commit']);
-    expect(trail).toEqual(['commit a', 'commit b', 'rollback c', 'rollback d']);
+    expect(trail).toEqual(['commit a', 'commit b', 'commit d', 'rollback c']);
     await expect(target.commitSession(session('e'))).rejects.toThrow('the store lags the binlog');
+  });
+
+  it('fail-session-commit refuses that commit only: the rest of the batch commits and the source stops', async () => {
+    const target = committer({}, parseFaultInjection('fail-session-commit@3'));
+    writer.hold();
+    const first = target.commitSession(session('a'));
+    await nextTurn();
+    const batch = ['b', 'c', 'd'].map((name) => target.commitSession(session(name)));
+    writer.release();
+    await first;
+    // The third commit counted over batches is the second of this one.
+    expect((await Promise.allSettled(batch)).map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(trail).toEqual(['commit a', 'commit b', 'commit d', 'rollback c']);
+    expect(fatal).toEqual(['database commit failed after the binlog commit']);
   });
 
   it('with a maximum wait, a short batch waits for more commits and starts once it is full', async () => {
