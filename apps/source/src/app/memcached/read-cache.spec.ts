@@ -9,8 +9,11 @@ const insert = (after: RowImage) => ({ type: 'insert' as const, schema: 'test', 
 describe('ReadCache', () => {
   let cache: ReadCache;
 
+  // Room for three of this spec's rows (each about 330 bytes), not four.
+  const ROOM = 1200;
+
   beforeEach(() => {
-    cache = new ReadCache(3);
+    cache = new ReadCache(ROOM);
     cache.open();
   });
 
@@ -57,15 +60,29 @@ describe('ReadCache', () => {
     expect(cache.get(at('a'))).toBeUndefined();
   });
 
-  it('evicts the least recently used row beyond its size', () => {
+  it('evicts the least recently used rows once their size passes the bound', () => {
     filled('a', 'one');
     filled('b', 'two');
     filled('c', 'three');
+    expect(cache.size).toBe(3);
     cache.get(at('a'));
     filled('d', 'four');
     expect(cache.size).toBe(3);
+    expect(cache.sizeBytes).toBeLessThanOrEqual(ROOM);
     expect(cache.get(at('b'))).toBeUndefined();
     expect(cache.get(at('a'))?.item.value).toBe('one');
+  });
+
+  it('counts a row once when it is filled again, and never holds one larger than the bound', () => {
+    filled('a', 'one');
+    const one = cache.sizeBytes;
+    filled('a', 'one');
+    expect(cache.sizeBytes).toBe(one);
+    filled('big', 'x'.repeat(ROOM));
+    expect(cache.get(at('big'))).toBeUndefined();
+    expect(cache.get(at('a'))?.item.value).toBe('one');
+    cache.invalidate([{ type: 'delete', schema: 'test', table: 'demo_test', before: { c1: 'a', c2: 'one' } }]);
+    expect(cache.sizeBytes).toBe(0);
   });
 
   it('serves nothing while closed (not the source), and opens empty', () => {

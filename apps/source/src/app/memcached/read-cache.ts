@@ -22,25 +22,32 @@ export type ReadTicket = number;
  * between its start and its end (the generation did not move), so a row read before a commit
  * never lands after that commit's invalidation. It is used only while the node is the source
  * (`open` … `close`): a replica's applier writes past it. Least recently used rows go first
- * beyond `maxRows`.
+ * once the rows' estimated size passes `maxBytes`.
  */
 export class ReadCache {
-  private readonly rows = new Map<string, StoredRow>();
+  private readonly rows = new Map<string, { readonly row: StoredRow; readonly bytes: number }>();
+  private bytes = 0;
   /** The key columns rows of each table are cached under, to find them from a row image. */
   private readonly keyColumns = new Map<string, Set<string>>();
   private generation = 0;
   private active = false;
 
-  constructor(private readonly maxRows: number) {}
+  constructor(private readonly maxBytes: number) {}
 
+  /** Rows held. */
   get size(): number {
     return this.rows.size;
+  }
+
+  /** Their estimated size: what maxBytes bounds. */
+  get sizeBytes(): number {
+    return this.bytes;
   }
 
   /** Starts serving, empty: the node became the source. */
   open(): void {
     this.clear();
-    this.active = this.maxRows > 0;
+    this.active = this.maxBytes > 0;
   }
 
   /** Stops serving: the node is no longer the source. */
@@ -52,13 +59,12 @@ export class ReadCache {
   get(address: RowAddress): StoredRow | undefined {
     if (!this.active) return undefined;
     const name = nameOf(address);
-    const row = this.rows.get(name);
-    if (row) {
-      // Map order is the recency order: a hit moves to the end.
-      this.rows.delete(name);
-      this.rows.set(name, row);
-    }
-    return row;
+    const entry = this.rows.get(name);
+    if (!entry) return undefined;
+    // Map order is the recency order: a hit moves to the end.
+    this.rows.delete(name);
+    this.rows.set(name, entry);
+    return entry.row;
   }
 
   /** Call before the read whose result goes to `fill`. */
@@ -73,8 +79,16 @@ export class ReadCache {
     let columns = this.keyColumns.get(table);
     if (!columns) this.keyColumns.set(table, (columns = new Set()));
     columns.add(address.keyColumn);
-    this.rows.set(nameOf(address), row);
-    if (this.rows.size > this.maxRows) this.rows.delete(this.rows.keys().next().value as string);
+    const name = nameOf(address);
+    this.remove(name);
+    const bytes = sizeOf(name, row);
+    if (bytes > this.maxBytes) return;
+    this.rows.set(name, { row, bytes });
+    this.bytes += bytes;
+    for (const [oldest] of this.rows) {
+      if (this.bytes <= this.maxBytes) break;
+      this.remove(oldest);
+    }
   }
 
   /** A group was stored: forget the rows its events changed (a statement: everything). */
@@ -97,15 +111,30 @@ export class ReadCache {
   private forgetImage(schema: string, table: string, columns: ReadonlySet<string>, image: RowImage): void {
     for (const keyColumn of columns) {
       const key = image[keyColumn];
-      if (key !== null && key !== undefined) this.rows.delete(nameOf({ schema, table, keyColumn, key }));
+      if (key !== null && key !== undefined) this.remove(nameOf({ schema, table, keyColumn, key }));
     }
+  }
+
+  private remove(name: string): void {
+    const entry = this.rows.get(name);
+    if (!entry) return;
+    this.rows.delete(name);
+    this.bytes -= entry.bytes;
   }
 
   private clear(): void {
     this.generation++;
     this.rows.clear();
+    this.bytes = 0;
     this.keyColumns.clear();
   }
+}
+
+/** Bytes a cached row takes, roughly: its strings (two bytes a character) and a fixed overhead for the objects. */
+function sizeOf(name: string, row: StoredRow): number {
+  let characters = name.length + row.item.value.length;
+  for (const [column, value] of Object.entries(row.image)) characters += column.length + (value?.length ?? 0);
+  return 2 * characters + 256;
 }
 
 function tableOf(schema: string, table: string): string {

@@ -125,7 +125,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     // demoting), nobody knows the next one yet.
     const assigned = () => this.view?.source?.node;
     this.writes = new NodeWrites(() => new ReadOnlyError(config.nodeName, assigned() === config.nodeName ? undefined : assigned()));
-    this.readCache = new ReadCache(config.readCacheRows);
+    this.readCache = new ReadCache(config.readCacheMb * 1024 * 1024);
     this.roles.onChange((role, from) => {
       this.logger.log({ event: 'node.role', role, from, msg: `role ${role}` });
       void this.announcer?.announce();
