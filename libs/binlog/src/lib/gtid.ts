@@ -72,6 +72,14 @@ export class GtidSet {
   }
 
   add(gtid: Gtid): GtidSet {
+    const intervals = this.intervals.get(gtid.serverUuid);
+    const last = intervals?.[intervals.length - 1];
+    if (intervals && last && gtid.transaction === last[1] + 1n) {
+      // A server's next transaction, what replication adds nearly always: extend its last interval.
+      const extended = new Map(this.intervals);
+      extended.set(gtid.serverUuid, [...intervals.slice(0, -1), [last[0], gtid.transaction]]);
+      return new GtidSet(extended);
+    }
     return this.addInterval(gtid.serverUuid, [gtid.transaction, gtid.transaction]);
   }
 

@@ -101,19 +101,23 @@ export async function applyGroups(
   mode: ReplicaExecMode,
   filter?: EventFilter,
 ): Promise<AppliedPosition> {
-  let next = position;
+  if (batch.length === 0) return position;
+  let executed = position.executedGtids;
   const events: RowEvent[] = [];
-  for (const { offset, group } of batch) {
+  for (const { group } of batch) {
     if (!isRowGroup(group)) throw new Error(`group ${group.gtid} holds a statement: it must be applied alone`);
-    if (!next.executedGtids.contains(parseGtid(group.gtid))) {
+    const gtid = parseGtid(group.gtid);
+    if (!executed.contains(gtid)) {
       for (const event of filter ? passing(group.events, filter) : group.events) events.push(event as RowEvent);
     }
-    next = positionAfter(next, offset, group);
+    executed = executed.add(gtid);
   }
+  const last = batch[batch.length - 1];
+  const next: AppliedPosition = { topic: position.topic, nextOffset: last.offset + 1n, executedGtids: executed, lastCommitTimeUs: last.group.commitTimeUs };
   await database.transaction(async (manager) => {
     await applyRowEvents(manager, catalog, events, mode);
     // One row for the batch, as for its last group alone: every group before that one is applied too.
-    await writeAppliedPosition(manager, next, aloneAt(batch[batch.length - 1].offset));
+    await writeAppliedPosition(manager, next, aloneAt(last.offset));
   });
   return next;
 }
