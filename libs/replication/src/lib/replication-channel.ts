@@ -472,7 +472,7 @@ export class ReplicationChannel {
     if (batch.length > 1) {
       try {
         this.applied = await applyGroups(this.database, this.catalog, this.applied, batch, this.options.execMode, this.filter);
-        for (const { group } of batch) this.groupApplied(group);
+        this.groupsApplied(batch.length, batch[batch.length - 1].group);
         return;
       } catch {
         // Rolled back whole: find the failing group by applying them one at a time.
@@ -480,19 +480,24 @@ export class ReplicationChannel {
     }
     for (const { offset, group } of batch) {
       this.applied = await applyGroup(this.database, this.catalog, this.applied, offset, group, this.options.execMode, this.filter);
-      this.groupApplied(group);
+      this.groupsApplied(1, group);
     }
   }
 
-  private groupApplied(group: BinlogGroup): void {
-    this.lastSource = { serverId: group.serverId, uuid: parseGtid(group.gtid).serverUuid };
-    this.appliedGroups += 1;
-    this.dropHead();
+  /** `count` groups at the relay's head were applied, `last` the last of them. */
+  private groupsApplied(count: number, last: BinlogGroup): void {
+    this.lastSource = { serverId: last.serverId, uuid: parseGtid(last.gtid).serverUuid };
+    this.appliedGroups += count;
+    this.dropHeads(count);
   }
 
   private dropHead(): void {
-    const head = this.relay.shift();
-    if (head && 'group' in head.record) this.relayBytes -= estimateBytes(head.record.group);
+    this.dropHeads(1);
+  }
+
+  /** One splice for a batch: shifting a long relay one group at a time moves it once a group. */
+  private dropHeads(count: number): void {
+    for (const { record } of this.relay.splice(0, count)) if ('group' in record) this.relayBytes -= estimateBytes(record.group);
     this.wakeRelay();
   }
 

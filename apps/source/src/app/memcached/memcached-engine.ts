@@ -78,6 +78,8 @@ export class MemcachedEngine implements CommandHandler {
   private readonly memory = new MemoryStore();
   private readonly counters = { cmd_get: 0, cmd_set: 0, cmd_touch: 0, get_hits: 0, get_misses: 0, delete_hits: 0, delete_misses: 0 };
   private readonly startedAt = nowSeconds();
+  /** The mapping is fixed for the engine's life: its container names are made once, not per command. */
+  private readonly containerNames: ReadonlySet<string>;
 
   constructor(
     private readonly mapping: InnodbMapping,
@@ -91,7 +93,9 @@ export class MemcachedEngine implements CommandHandler {
     private readonly ownCapture?: OwnCapture,
     /** Rows recent gets read, kept coherent by the source's write path (see ReadCache). */
     private readonly readCache?: ReadCache,
-  ) {}
+  ) {
+    this.containerNames = new Set(mapping.containers.keys());
+  }
 
   async execute(command: Command, session: MemcachedSession): Promise<Buffer | 'close'> {
     try {
@@ -155,7 +159,7 @@ export class MemcachedEngine implements CommandHandler {
     return {
       delimiter: this.mapping.options.tableMapDelimiter,
       current: session.container ?? this.mapping.defaultContainer.name,
-      containers: new Set(this.mapping.containers.keys()),
+      containers: this.containerNames,
     };
   }
 
