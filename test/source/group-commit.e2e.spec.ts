@@ -7,6 +7,7 @@
  */
 import { type BinlogGroup, decodeBinlogGroup } from '@kbinlog/binlog';
 import {
+  type MariaDbServer,
   MemcachedTestClient,
   nodeFlags,
   readTopic,
@@ -76,6 +77,39 @@ async function notStored(clients: readonly MemcachedTestClient[], prefix: string
     }),
   );
   return replies.flat().filter((reply) => reply !== STORED);
+}
+
+/**
+ * The crash cases: a source on its own server whose batches wait (up to 1 s) for ten commits,
+ * started with `fault`; ten clients set c-0…c-9 at once. What the store held before, the
+ * replies, and the keys acknowledged.
+ */
+async function tenWritesUnder(flags: readonly string[], fault: string, server: MariaDbServer) {
+  const source = await startService('source', [...flags, ...['--group-commit-max-batch', '10', '--group-commit-max-wait-us', '1000000', '--fault-injection', fault]]);
+  const seeded = await tableByKey(server);
+  const clients = await connectClients(source, 10);
+  const replies = await setTogether(clients, (index) => `c-${index}`);
+  for (const client of clients) client.close();
+  const acknowledged = replies.flatMap((reply, index) => (reply === STORED ? [`c-${index}`] : []));
+  return { source, seeded, acknowledged };
+}
+
+/** The groups that set the crash cases' c- keys, in log order. */
+function batchOf(groups: readonly LoggedGroup[]): LoggedGroup[] {
+  return groups.filter((entry) => setsOf([entry]).some(({ key }) => key.startsWith('c-')));
+}
+
+/** Where a restarted source's catch-up started (its catch_up.started line). */
+function catchUpFrom(service: RunningService): string | undefined {
+  return service.output.map((line) => JSON.parse(line) as { event?: string; from?: string }).find((entry) => entry.event === 'catch_up.started')?.from;
+}
+
+/** The store equals the log's replay up to the source's position; returns the stored rows. */
+async function expectStoreEqualsLog(service: RunningService, topic: string, server: MariaDbServer, seeded: Map<string, Record<string, string | null>>) {
+  const logged = await replayTable(infra, topic, DEMO, BigInt((await sourceStatus(service)).Position), seeded);
+  const stored = await tableByKey(server);
+  expect([...stored.entries()].sort()).toEqual([...logged.entries()].sort());
+  return stored;
 }
 
 describe('group commit on a source with many clients', () => {
@@ -201,17 +235,9 @@ describe('a source killed between the database commits of a batch', () => {
   });
 
   it('loses no acknowledged write and applies none twice, whichever of the batch committed: after restart the store equals the log', async () => {
-    const crashing = await startService('source', [
-      ...flags,
-      ...['--group-commit-max-batch', '10', '--group-commit-max-wait-us', '1000000', '--fault-injection', 'after-session-commit@5'],
-    ]);
-    const seeded = await tableByKey(server);
-    const clients = await connectClients(crashing, 10);
-    const replies = await setTogether(clients, (index) => `c-${index}`);
-    for (const client of clients) client.close();
+    const { source: crashing, seeded, acknowledged } = await tenWritesUnder(flags, 'after-session-commit@5', server);
     await crashing.stop();
     expect(crashing.process.signalCode).toBe('SIGKILL');
-    const acknowledged = replies.flatMap((reply, index) => (reply === STORED ? [`c-${index}`] : []));
     expect(acknowledged.length).toBeLessThanOrEqual(5);
 
     // The batch's commits ran at once and the crash came as the fifth completed: at least five
@@ -226,17 +252,13 @@ describe('a source killed between the database commits of a batch', () => {
     // A group applied twice would have stopped the catch-up (STRICT: its insert finds its row).
     expect(recovered.output.filter((line) => line.includes('"event":"applier.stopped"'))).toEqual([]);
     const status = await sourceStatus(recovered);
-    const groups = await loggedGroups(topic, recovered);
-    const batch = groups.filter(({ group }) => setsOf([{ offset: 0n, group }]).some(({ key }) => key.startsWith('c-')));
+    const batch = batchOf(await loggedGroups(topic, recovered));
     // The restart resumed at the first group of the batch the store lacked (past the batch if it
     // lacked none): nothing below it is missing, the committed ones after it are skipped by GTID.
-    const firstMissing = batch.find(({ group }) => !setsOf([{ offset: 0n, group }]).every(({ key }) => committed.has(key)));
-    const started = recovered.output.map((line) => JSON.parse(line) as { event?: string; from?: string }).find((entry) => entry.event === 'catch_up.started');
-    expect(started?.from).toBe(String(firstMissing?.offset ?? batch[batch.length - 1].offset + 1n));
+    const firstMissing = batch.find((entry) => !setsOf([entry]).every(({ key }) => committed.has(key)));
+    expect(catchUpFrom(recovered)).toBe(String(firstMissing?.offset ?? batch[batch.length - 1].offset + 1n));
 
-    const logged = await replayTable(infra, topic, DEMO, BigInt(status.Position), seeded);
-    const stored = await tableByKey(server);
-    expect([...stored.entries()].sort()).toEqual([...logged.entries()].sort());
+    const stored = await expectStoreEqualsLog(recovered, topic, server, seeded);
     for (const key of acknowledged) expect(stored.get(key)?.['c2']).toBe(`v-${key}`);
     // Every write of the batch is in the log once, and the executed set has no gap.
     expect(setsOf(batch).map(({ key }) => key).sort()).toEqual(Array.from({ length: 10 }, (_, index) => `c-${index}`).sort());
@@ -265,40 +287,28 @@ describe('a source whose database refused one commit in the middle of a batch', 
   });
 
   it('stops with the batch committed but its third transaction, and at restart fills that hole alone', async () => {
-    const failing = await startService('source', [
-      ...flags,
-      ...['--group-commit-max-batch', '10', '--group-commit-max-wait-us', '1000000', '--fault-injection', 'fail-session-commit@3'],
-    ]);
-    const seeded = await tableByKey(server);
-    const clients = await connectClients(failing, 10);
-    const replies = await setTogether(clients, (index) => `c-${index}`);
-    for (const client of clients) client.close();
+    const { source: failing, seeded, acknowledged } = await tenWritesUnder(flags, 'fail-session-commit@3', server);
     await waitFor(() => failing.process.exitCode !== null, { description: 'the source to stop', timeoutMs: 10_000 });
     expect(failing.process.exitCode).toBe(70);
     const committed = [...(await tableByKey(server)).keys()].filter((key) => key.startsWith('c-'));
 
     const recovered = await startService('source', flags);
     restarted = recovered;
-    const groups = await loggedGroups(topic, recovered);
-    const batch = groups.filter(({ group }) => setsOf([{ offset: 0n, group }]).some(({ key }) => key.startsWith('c-')));
+    const batch = batchOf(await loggedGroups(topic, recovered));
     expect(batch).toHaveLength(10);
     const hole = setsOf([batch[2]]).map(({ key }) => key);
     expect(hole).toHaveLength(1);
     // Every transaction of the batch committed but the third in log order: the later ones too,
     // so what the store held was no prefix of the batch.
     expect(committed.sort()).toEqual(setsOf(batch).map(({ key }) => key).filter((key) => key !== hole[0]).sort());
-    const acknowledged = replies.flatMap((reply, index) => (reply === STORED ? [`c-${index}`] : []));
     expect(acknowledged).not.toContain(hole[0]);
 
     // The restart resumed at the hole: the two groups before it are not read again.
-    const started = recovered.output.map((line) => JSON.parse(line) as { event?: string; from?: string }).find((entry) => entry.event === 'catch_up.started');
-    expect(started?.from).toBe(String(batch[2].offset));
+    expect(catchUpFrom(recovered)).toBe(String(batch[2].offset));
     expect(recovered.output.filter((line) => line.includes('"event":"applier.stopped"'))).toEqual([]);
 
     const status = await sourceStatus(recovered);
-    const logged = await replayTable(infra, topic, DEMO, BigInt(status.Position), seeded);
-    const stored = await tableByKey(server);
-    expect([...stored.entries()].sort()).toEqual([...logged.entries()].sort());
+    const stored = await expectStoreEqualsLog(recovered, topic, server, seeded);
     for (const key of acknowledged) expect(stored.get(key)?.['c2']).toBe(`v-${key}`);
     expect(stored.get(hole[0])?.['c2']).toBe(`v-${hole[0]}`);
     expect(status.Executed_Gtid_Set).toMatch(/^[0-9a-f-]{36}:1-10$/);

@@ -32,6 +32,24 @@ describe('binlog-kafka on the real broker', () => {
     return topic;
   }
 
+  /** A reader from `from` on: what it relayed, and its fetch position. */
+  async function fetchFrom(topic: string, from: bigint): Promise<{ fetched: FetchedRecord[]; position: () => bigint }> {
+    const fetched: FetchedRecord[] = [];
+    let position = from;
+    const reader = new BinlogReader(kafka, topic, uniqueName('kbinlog.it.replica'));
+    cleanups.push(() => reader.stop());
+    await reader.start(from, {
+      onRecords: async (records) => void fetched.push(...records),
+      onFetched: (nextOffset) => {
+        position = nextOffset;
+      },
+      onStopped: (error) => {
+        throw error;
+      },
+    });
+    return { fetched, position: () => position };
+  }
+
   async function connectedWriter(topic: string, transactionalId = uniqueName('writer')): Promise<BinlogWriter> {
     const writer = new BinlogWriter(kafka, topic, transactionalId);
     await writer.connect();
@@ -92,22 +110,8 @@ describe('binlog-kafka on the real broker', () => {
     expect(start).toBe(0n);
     expect(end).toBeGreaterThan(offsets[2] + 1n);
 
-    const fetched: FetchedRecord[] = [];
-    let position = 0n;
-    const reader = new BinlogReader(kafka, topic, uniqueName('kbinlog.it.replica'));
-    cleanups.push(() => reader.stop());
-    await reader.start(offsets[1], {
-      onRecords: async (records) => {
-        fetched.push(...records);
-      },
-      onFetched: (nextOffset) => {
-        position = nextOffset;
-      },
-      onStopped: (error) => {
-        throw error;
-      },
-    });
-    await waitFor(() => position >= end, { description: `fetch position to reach the log end ${end}`, timeoutMs: 30_000 });
+    const { fetched, position } = await fetchFrom(topic, offsets[1]);
+    await waitFor(() => position() >= end, { description: `fetch position to reach the log end ${end}`, timeoutMs: 30_000 });
 
     // Started at the second group's offset: the first is skipped, the aborted one never shows.
     expect(fetched.map((record) => record.offset)).toEqual([offsets[1], offsets[2]]);
@@ -122,16 +126,7 @@ describe('binlog-kafka on the real broker', () => {
     await transaction.commit();
     expect(offsets).toEqual([offsets[0], offsets[0] + 1n, offsets[0] + 2n]);
 
-    const fetched: FetchedRecord[] = [];
-    const reader = new BinlogReader(kafka, topic, uniqueName('kbinlog.it.replica'));
-    cleanups.push(() => reader.stop());
-    await reader.start(0n, {
-      onRecords: async (records) => void fetched.push(...records),
-      onFetched: () => undefined,
-      onStopped: (error) => {
-        throw error;
-      },
-    });
+    const { fetched } = await fetchFrom(topic, 0n);
     await waitFor(() => fetched.length >= 3, { description: 'the three groups', timeoutMs: 30_000 });
     expect(fetched.map((record) => [record.offset, 'group' in record ? record.group.gtid : 'error'])).toEqual([
       [offsets[0], `${UUID}:1`],
@@ -147,16 +142,7 @@ describe('binlog-kafka on the real broker', () => {
     const [{ baseOffset }] = await producer.send({ topic, messages: [{ key: 'junk', value: '{"format":9}' }] });
     await producer.disconnect();
 
-    const fetched: FetchedRecord[] = [];
-    const reader = new BinlogReader(kafka, topic, uniqueName('kbinlog.it.replica'));
-    cleanups.push(() => reader.stop());
-    await reader.start(0n, {
-      onRecords: async (records) => void fetched.push(...records),
-      onFetched: () => undefined,
-      onStopped: (error) => {
-        throw error;
-      },
-    });
+    const { fetched } = await fetchFrom(topic, 0n);
     const [record] = await waitFor(() => fetched.length > 0 && fetched, { description: 'the malformed record', timeoutMs: 30_000 });
     expect('error' in record && record.error.message).toBe(
       `malformed binlog group at ${topic}-0:${baseOffset}: unknown format version 9; this reader knows 1`,

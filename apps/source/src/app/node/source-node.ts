@@ -7,7 +7,6 @@ import {
   type NodeDatabase,
   nodeServerUuid,
   openNodeDatabase,
-  queryRows,
   readAppliedPosition,
   TableCatalog,
 } from '@kbinlog/node-store';
@@ -25,7 +24,7 @@ import { SOURCE_CONFIG, type SourceConfig } from '../source-config';
 import { BackendConnection } from '../sql/backend-connection';
 import { CaptureTriggers } from '../sql/capture-triggers';
 import { MysqlServer } from '../sql/mysql-server';
-import { type CaptureRow, rowEventsOf, TAKE_OWN_CAPTURE } from '../sql/row-capture';
+import { takeOwnCapture } from '../sql/row-capture';
 import { SqlSession } from '../sql/sql-session';
 import { WriteGate } from '../sql/write-gate';
 import { BinlogCommitter } from '../write-path/binlog-committer';
@@ -492,7 +491,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       () => this.server.connections,
       (error) => this.logger.error({ event: 'memcached.internal_error', error: error instanceof Error ? error.stack : String(error), msg: 'command failed' }),
       // On MariaDB the SQL front door's triggers capture memcached writes too: those are the events to log.
-      this.database.store === 'mariadb' ? async (manager) => rowEventsOf(await queryRows<CaptureRow>(manager, TAKE_OWN_CAPTURE)) : undefined,
+      this.database.store === 'mariadb' ? takeOwnCapture : undefined,
       this.readCache,
     );
   }

@@ -1,5 +1,6 @@
 import type { RowEvent, RowImage } from '@kbinlog/binlog';
-import { MARIADB_DIALECT } from '@kbinlog/node-store';
+import { MARIADB_DIALECT, queryRows } from '@kbinlog/node-store';
+import type { EntityManager } from 'typeorm';
 import { createHash } from 'node:crypto';
 
 /**
@@ -23,6 +24,11 @@ export const CAPTURE_TABLE = '`kbinlog`.`row_capture`';
  * order, in one round trip. Run inside the transaction, before it commits.
  */
 export const TAKE_OWN_CAPTURE = `DELETE FROM ${CAPTURE_TABLE} WHERE connection_id = CONNECTION_ID() ORDER BY seq RETURNING schema_name, table_name, change_type, before_image, after_image`;
+
+/** TAKE_OWN_CAPTURE on a pooled connection's transaction: the row events it captured, in order. */
+export async function takeOwnCapture(manager: EntityManager): Promise<RowEvent[]> {
+  return rowEventsOf(await queryRows<CaptureRow>(manager, TAKE_OWN_CAPTURE));
+}
 
 /**
  * No AUTO_INCREMENT: a trigger firing inside a bulk insert (INSERT … SELECT holds its table's

@@ -107,6 +107,20 @@ describe('source > write path > group commit', () => {
     );
   }
 
+  /**
+   * Commits `a` alone and, while its Kafka commit is held, queues `transactions`, which then
+   * share the next batch; resolves once `a` committed, with the batch's commits.
+   */
+  async function batchAfterA(target: BinlogCommitter, transactions: readonly SessionTransaction[]): Promise<Promise<void>[]> {
+    writer.hold();
+    const first = target.commitSession(session('a'));
+    await nextTurn();
+    const batch = transactions.map((transaction) => target.commitSession(transaction));
+    writer.release();
+    await first;
+    return batch;
+  }
+
   function session(name: string): SessionTransaction & { recorded: Recorded } {
     const recorded: Recorded = { name };
     return {
@@ -160,12 +174,7 @@ describe('source > write path > group commit', () => {
 
   it('fails every write of a batch whose Kafka commit fails, rolls all back, and takes the next batch', async () => {
     const target = committer({}, parseFaultInjection('fail-log-commit@2'));
-    writer.hold();
-    const first = target.commitSession(session('a'));
-    await nextTurn();
-    const batch = ['b', 'c', 'd'].map((name) => target.commitSession(session(name)));
-    writer.release();
-    await first;
+    const batch = await batchAfterA(target, ['b', 'c', 'd'].map(session));
     const outcomes = await Promise.allSettled(batch);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
     for (const outcome of outcomes) expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(WriteRefusedError);
@@ -181,18 +190,14 @@ describe('source > write path > group commit', () => {
 
   it('commits a batch all at once: each client answered after its own commit, the position moved once all committed', async () => {
     const target = committer();
-    writer.hold();
-    const first = target.commitSession(session('a'));
-    await nextTurn();
     const held = new Map<string, () => void>();
     const gated = (name: string) => ({
       ...session(name),
       commit: () => new Promise<void>((resolve) => held.set(name, () => (trail.push(`commit ${name}`), resolve()))),
     });
     const answered: string[] = [];
-    const batch = ['b', 'c', 'd'].map((name) => target.commitSession(gated(name)).then(() => void answered.push(name)));
-    writer.release();
-    await first;
+    const names = ['b', 'c', 'd'];
+    const batch = (await batchAfterA(target, names.map(gated))).map((commit, index) => commit.then(() => void answered.push(names[index])));
     await waitForCommits(held, 3);
     const before = target.position;
     expect(before.nextOffset).toBe(1n);
@@ -212,13 +217,8 @@ describe('source > write path > group commit', () => {
 
   it('answers the commits that succeeded and refuses the one that failed after the Kafka commit, then stops', async () => {
     const target = committer();
-    writer.hold();
-    const first = target.commitSession(session('a'));
-    await nextTurn();
     const failing = { ...session('c'), commit: async () => Promise.reject(new Error('connection lost')) };
-    const batch = [target.commitSession(session('b')), target.commitSession(failing), target.commitSession(session('d'))];
-    writer.release();
-    await first;
+    const batch = await batchAfterA(target, [session('b'), failing, session('d')]);
     const outcomes = await Promise.allSettled(batch);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(WriteRefusedError);
@@ -229,12 +229,7 @@ describe('source > write path > group commit', () => {
 
   it('fail-session-commit refuses that commit only: the rest of the batch commits and the source stops', async () => {
     const target = committer({}, parseFaultInjection('fail-session-commit@3'));
-    writer.hold();
-    const first = target.commitSession(session('a'));
-    await nextTurn();
-    const batch = ['b', 'c', 'd'].map((name) => target.commitSession(session(name)));
-    writer.release();
-    await first;
+    const batch = await batchAfterA(target, ['b', 'c', 'd'].map(session));
     // The third commit counted over batches is the second of this one.
     expect((await Promise.allSettled(batch)).map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(trail).toEqual(['commit a', 'commit b', 'commit d', 'rollback c']);
