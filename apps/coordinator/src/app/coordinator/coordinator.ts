@@ -1,6 +1,6 @@
 import type { NodeReport, RecoveryRecord, SourceAssignment } from '@kbinlog/topology';
 import { failoverPermission } from '../decisions/anti-flapping';
-import { chooseCandidate, promotable } from '../decisions/candidate';
+import { choiceDetail, chooseCandidate, promotable } from '../decisions/candidate';
 import { judgeSource } from '../decisions/detection';
 import { HealthTracker, type NodeHealth } from '../decisions/node-health';
 import { CoordinatorError, CoordinatorErrorCode } from './coordinator-error';
@@ -274,7 +274,8 @@ export class Coordinator {
       return;
     }
     const detectionMs = now - (checked?.failingSinceMs ?? now);
-    const detail = `${source.node} failed ${checked?.consecutiveFailures ?? 0} checks; ${verdict.agreeing.join(', ')} saw nothing from it for over ${this.options.replicaSilenceMs} ms`;
+    const choice = choiceDetail(nodes.values(), (report) => this.healthOf(report, now), source.node, target);
+    const detail = `${source.node} failed ${checked?.consecutiveFailures ?? 0} checks; ${verdict.agreeing.join(', ')} saw nothing from it for over ${this.options.replicaSilenceMs} ms; ${choice}`;
     this.said = undefined;
     await this.recoveries.failover(term, source.node, target, detectionMs, detail);
   }

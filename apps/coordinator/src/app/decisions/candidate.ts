@@ -24,3 +24,17 @@ export function chooseCandidate(nodes: Iterable<NodeReport>, health: (report: No
   });
   return candidates[0];
 }
+
+/**
+ * Why `chosen` for the recovery's detail: every other node with its applied offset and, where
+ * it could not be chosen, the reason (the choice is otherwise hard to tell after the fact).
+ */
+export function choiceDetail(nodes: Iterable<NodeReport>, health: (report: NodeReport) => NodeHealth, exclude: string, chosen: NodeReport): string {
+  const others = [...nodes]
+    .filter((report) => report.node !== exclude && report.node !== chosen.node)
+    .map((report) => {
+      const reason = report.service !== 'source' ? 'apply-only' : report.promotionRule === 'must_not' ? 'must_not' : health(report).healthy ? '' : 'unhealthy';
+      return `${report.node} at ${report.appliedOffset}${reason ? ` (${reason})` : ''}`;
+    });
+  return `promoting ${chosen.node} at applied offset ${chosen.appliedOffset}${others.length > 0 ? `; the others: ${others.join(', ')}` : ''}`;
+}

@@ -1,6 +1,6 @@
 import type { NodeReport, RecoveryRecord } from '@kbinlog/topology';
 import { failoverPermission } from './anti-flapping';
-import { chooseCandidate } from './candidate';
+import { choiceDetail, chooseCandidate } from './candidate';
 import { judgeSource } from './detection';
 import type { NodeHealth } from './node-health';
 import { report } from './report.spec-helper';
@@ -59,6 +59,16 @@ describe('coordinator > decisions > candidate', () => {
     ];
     expect(chooseCandidate(cluster, health(['n4']), 'n1')?.node).toBe('n5');
     expect(chooseCandidate(cluster, health(['n4', 'n5']), 'n1')).toBeUndefined();
+  });
+
+  it('says what it chose from: every other node, its offset, and why it could not be chosen', () => {
+    const cluster = [report('n1'), report('n2', { appliedOffset: '90' }), report('n3', { appliedOffset: '120' }), report('n4', { appliedOffset: '130', service: 'replica' }), report('n5', { promotionRule: 'must_not' })];
+    const picked = chooseCandidate(cluster, health(['n3']), 'n1');
+    expect(picked?.node).toBe('n2');
+    expect(choiceDetail(cluster, health(['n3']), 'n1', picked as NodeReport)).toBe(
+      'promoting n2 at applied offset 90; the others: n3 at 120 (unhealthy), n4 at 130 (apply-only), n5 at 100 (must_not)',
+    );
+    expect(choiceDetail([report('n1'), report('n2')], health(), 'n1', report('n2'))).toBe('promoting n2 at applied offset 100');
   });
 });
 
