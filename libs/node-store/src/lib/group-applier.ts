@@ -5,12 +5,15 @@ import { ApplyError, applyRowEvent, applyRowEvents, applyStatementEvent, type Re
 import { markStatementInFlight, readStatementInFlight } from './statement-in-flight';
 import type { TableCatalog } from './table-catalog';
 
-/** The position after applying (or skipping) the group at `offset`. */
-export function positionAfter(position: AppliedPosition, offset: bigint, group: BinlogGroup): AppliedPosition {
+/**
+ * The position after applying (or skipping) the group at `offset`; `executedGtids` when the
+ * caller already holds the set with the group's GTID (a batch adds its GTIDs as it goes).
+ */
+export function positionAfter(position: AppliedPosition, offset: bigint, group: BinlogGroup, executedGtids = position.executedGtids.add(parseGtid(group.gtid))): AppliedPosition {
   return {
     topic: position.topic,
     nextOffset: offset + 1n,
-    executedGtids: position.executedGtids.add(parseGtid(group.gtid)),
+    executedGtids,
     lastCommitTimeUs: group.commitTimeUs,
   };
 }
@@ -113,7 +116,7 @@ export async function applyGroups(
     executed = executed.add(gtid);
   }
   const last = batch[batch.length - 1];
-  const next: AppliedPosition = { topic: position.topic, nextOffset: last.offset + 1n, executedGtids: executed, lastCommitTimeUs: last.group.commitTimeUs };
+  const next = positionAfter(position, last.offset, last.group, executed);
   await database.transaction(async (manager) => {
     await applyRowEvents(manager, catalog, events, mode);
     // One row for the batch, as for its last group alone: every group before that one is applied too.

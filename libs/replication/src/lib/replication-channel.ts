@@ -427,7 +427,7 @@ export class ReplicationChannel {
       }
       const { offset, record } = next;
       if (offset < this.applied.nextOffset) {
-        this.dropHead();
+        this.dropHeads(1);
         continue;
       }
       if ('error' in record) {
@@ -489,10 +489,6 @@ export class ReplicationChannel {
     this.lastSource = { serverId: last.serverId, uuid: parseGtid(last.gtid).serverUuid };
     this.appliedGroups += count;
     this.dropHeads(count);
-  }
-
-  private dropHead(): void {
-    this.dropHeads(1);
   }
 
   /** One splice for a batch: shifting a long relay one group at a time moves it once a group. */

@@ -243,10 +243,11 @@ export class Coordinator {
     const now = this.clock();
     const { nodes, recovery } = this.edges.topology.snapshot();
     const checked = this.health.checked(source.node);
+    const health = (report: NodeReport) => this.healthOf(report, now);
     const verdict = judgeSource({
       source: source.node,
       nodes,
-      health: (report) => this.healthOf(report, now),
+      health,
       sourceFailures: checked?.consecutiveFailures ?? 0,
       failureThreshold: this.options.failureThreshold,
       replicaSilenceMs: this.options.replicaSilenceMs,
@@ -268,13 +269,13 @@ export class Coordinator {
       this.sayOnce('blocked', () => this.edges.log.error({ event: 'failover.blocked', source: source.node, recovery: permission.recovery, until_ms: permission.untilMs }, 'the source is dead, but a recent failover blocks another until acknowledged (kbinlog recovery ack)'));
       return;
     }
-    const target = chooseCandidate(nodes.values(), (report) => this.healthOf(report, now), source.node);
+    const target = chooseCandidate(nodes.values(), health, source.node);
     if (!target) {
       this.sayOnce('no_candidate', () => this.edges.log.error({ event: 'failover.no_candidate', source: source.node }, 'the source is dead and no healthy node may be promoted'));
       return;
     }
     const detectionMs = now - (checked?.failingSinceMs ?? now);
-    const choice = choiceDetail(nodes.values(), (report) => this.healthOf(report, now), source.node, target);
+    const choice = choiceDetail(nodes.values(), health, source.node, target);
     const detail = `${source.node} failed ${checked?.consecutiveFailures ?? 0} checks; ${verdict.agreeing.join(', ')} saw nothing from it for over ${this.options.replicaSilenceMs} ms; ${choice}`;
     this.said = undefined;
     await this.recoveries.failover(term, source.node, target, detectionMs, detail);

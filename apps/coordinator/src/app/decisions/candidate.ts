@@ -3,9 +3,16 @@ import type { NodeHealth } from './node-health';
 
 const RULE_RANK: Readonly<Record<PromotionRule, number>> = { prefer: 0, neutral: 1, must_not: 2 };
 
+/** Why `report`'s node may not become source (apply-only, must_not, unhealthy); undefined if it may. */
+export function unpromotableBecause(report: NodeReport, health: NodeHealth): 'apply-only' | 'must_not' | 'unhealthy' | undefined {
+  if (report.service !== 'source') return 'apply-only';
+  if (report.promotionRule === 'must_not') return 'must_not';
+  return health.healthy ? undefined : 'unhealthy';
+}
+
 /** Whether `report`'s node may become source at all: the node service, healthy, not must_not. */
 export function promotable(report: NodeReport, health: NodeHealth): boolean {
-  return report.service === 'source' && report.promotionRule !== 'must_not' && health.healthy;
+  return unpromotableBecause(report, health) === undefined;
 }
 
 /**
@@ -33,7 +40,7 @@ export function choiceDetail(nodes: Iterable<NodeReport>, health: (report: NodeR
   const others = [...nodes]
     .filter((report) => report.node !== exclude && report.node !== chosen.node)
     .map((report) => {
-      const reason = report.service !== 'source' ? 'apply-only' : report.promotionRule === 'must_not' ? 'must_not' : health(report).healthy ? '' : 'unhealthy';
+      const reason = unpromotableBecause(report, health(report));
       return `${report.node} at ${report.appliedOffset}${reason ? ` (${reason})` : ''}`;
     });
   return `promoting ${chosen.node} at applied offset ${chosen.appliedOffset}${others.length > 0 ? `; the others: ${others.join(', ')}` : ''}`;
