@@ -15,3 +15,4 @@ export * from './lib/cluster/convergence';
 export * from './lib/cluster/coordinator-api';
 export * from './lib/cluster/test-cluster';
 export * from './lib/topology';
+export * from './lib/diagnostics';

@@ -90,3 +90,43 @@ export async function readTopic(infra: TestInfra, topic: string, options: ReadOp
   }
   return records;
 }
+
+/**
+ * The last `count` records of partition 0 (read_committed), for failure reports: whatever was
+ * read when the log's end or `timeoutMs` is reached, never an error for a slow read.
+ */
+export async function readTopicTail(infra: TestInfra, topic: string, count: number, timeoutMs = 5_000): Promise<{ records: ReadRecord[]; low: bigint; high: bigint }> {
+  const admin = testKafka(infra).admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const partition = offsets.find((entry) => entry.partition === 0);
+  const low = BigInt(partition?.low ?? '0');
+  const high = BigInt(partition?.high ?? '0');
+  const from = high - BigInt(count) > low ? high - BigInt(count) : low;
+  const records: ReadRecord[] = [];
+  if (high <= from) return { records, low, high };
+  const consumer = testKafka(infra).consumer({ groupId: uniqueName('test-tail'), maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      void consumer
+        .run({
+          eachBatch: async ({ batch }) => {
+            for (const message of batch.messages) records.push({ offset: message.offset, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
+            // The last offsets may be transaction markers, which are never delivered.
+            if (BigInt(batch.highWatermark) <= BigInt(batch.lastOffset()) + 1n) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .then(() => consumer.seek({ topic, partition: 0, offset: from.toString() }))
+        .catch(() => resolve());
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return { records: records.slice(-count), low, high };
+}

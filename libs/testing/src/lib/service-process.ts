@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { registerDiagnostics } from './diagnostics';
 import { mariadbUrl, type MariaDbServer, type TestInfra } from './test-infra';
 import { waitFor } from './wait-for';
 
@@ -52,6 +53,26 @@ function listeningPort(lines: readonly string[]): number | undefined {
   return undefined;
 }
 
+/** Exited services whose last output a timed-out wait still prints (the victim of a kill, say). */
+const EXITED_KEPT = 12;
+const exitedServices: (() => void)[] = [];
+
+/** Reports the service's output when a wait times out, while it runs and for a while after it exits. */
+function reportOutputOf(name: ServiceName, args: readonly string[], child: ChildProcess, output: readonly string[], exited: Promise<number | null>): void {
+  const flag = (key: string) => {
+    const index = args.indexOf(key);
+    return index >= 0 ? args[index + 1] : undefined;
+  };
+  const who = flag('--node-name') ?? flag('--coordinator-id') ?? name;
+  let state = 'running';
+  const unregister = registerDiagnostics({ label: () => `${who} (${name}${flag('--cluster') ? ` of ${flag('--cluster')}` : ''}, pid ${child.pid}, ${state})`, lines: () => output });
+  void exited.then((code) => {
+    state = `exited with ${code === null ? child.signalCode : code}`;
+    exitedServices.push(unregister);
+    if (exitedServices.length > EXITED_KEPT) exitedServices.shift()?.();
+  });
+}
+
 /**
  * Starts a service as its own process on a free HTTP port and waits for its `http.listening`
  * log line. The caller stops it (and a test's afterAll should).
@@ -70,6 +91,7 @@ export async function startService(
   collectLines(child.stdout, output);
   collectLines(child.stderr, output);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  reportOutputOf(name, args, child, output, exited);
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code ?? -1));
 
