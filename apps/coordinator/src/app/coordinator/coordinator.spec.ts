@@ -1,7 +1,7 @@
 import { waitFor } from '@kbinlog/testing';
 import type { NodeReport, RecoveryRecord, SourceAssignment, TopologyRecord, TopologySnapshot } from '@kbinlog/topology';
 import { report } from '../decisions/report.spec-helper';
-import { Coordinator, type CoordinatorOptions } from './coordinator';
+import { Coordinator, type CoordinatorOptions, stalledPromotion } from './coordinator';
 import { CoordinatorError, CoordinatorErrorCode } from './coordinator-error';
 import { type DemoteAnswer, type ElectionHandlers, type NodeApi, NodeCallError } from './ports';
 
@@ -25,6 +25,9 @@ class FakeNodes implements NodeApi {
   promotions: { node: string; generation: number }[] = [];
   demotions: string[] = [];
   refusePromotion = new Set<string>();
+  /** Promotions that never answer: the call gives up after the time it is given (the HTTP timeout). */
+  hangPromotion = new Set<string>();
+  promotionTimeouts: number[] = [];
   /** While set, health checks wait for it: a check round held in flight. */
   gate: Promise<void> | undefined;
   constructor(private readonly clock: { now: number }) {}
@@ -37,9 +40,14 @@ class FakeNodes implements NodeApi {
     await this.gate;
     return !this.down.has(node);
   }
-  async promote(url: string, generation: number): Promise<NodeReport> {
+  async promote(url: string, generation: number, timeoutMs: number): Promise<NodeReport> {
     const node = this.nodeOf(url);
     this.promotions.push({ node, generation });
+    this.promotionTimeouts.push(timeoutMs);
+    if (this.hangPromotion.has(node)) {
+      this.clock.now += timeoutMs;
+      throw new NodeCallError(`POST ${url}/node/promote: The operation was aborted due to timeout`);
+    }
     if (this.refusePromotion.has(node)) {
       this.clock.now += 1000;
       throw new NodeCallError(`${node} refuses`, 500);
@@ -186,6 +194,75 @@ describe('coordinator > failover', () => {
     await h.lead();
     await h.roundsUntil(() => h.topology.source?.generation === 2, 'the failover');
     await h.coordinator.stop();
+  });
+});
+
+describe('coordinator > a promotion that fails or stalls', () => {
+  /** The target reports again after its promotion failed: a replica, as a failed promotion leaves it. */
+  const reportsAgain = (h: ReturnType<typeof harness>, node: string, fields: Partial<NodeReport> = {}) => h.topology.apply(report(node, { appliedAgeMs: 8000, ...fields }, h.clock.now));
+
+  it('promotes the next candidate when the chosen one refuses until the bound, and records why in the new recovery', async () => {
+    const h = harness();
+    cluster(h, { appliedAgeMs: 8000 });
+    h.nodes.down.add('n1');
+    h.nodes.refusePromotion.add('n2');
+    await h.lead();
+    await h.roundsUntil(() => h.topology.recovery?.state === 'failed', 'the failover to n2 to fail');
+    const failed = h.topology.recovery as RecoveryRecord;
+    expect(failed).toMatchObject({ type: 'failover', from: 'n1', to: 'n2', detail: expect.stringMatching(/n2 did not promote: no promotion within 2000 ms; last answer: n2 refuses$/) });
+    expect(h.topology.source).toMatchObject({ node: 'n2', generation: 2 });
+    reportsAgain(h, 'n2', { appliedOffset: '120' });
+    await h.roundsUntil(() => h.topology.recovery?.state === 'done', 'the next candidate promoted');
+    expect(h.topology.source).toMatchObject({ node: 'n3', generation: 3, reason: 'failover' });
+    const retry = h.topology.recovery as RecoveryRecord;
+    expect(retry.id).not.toBe(failed.id);
+    expect(retry).toMatchObject({ type: 'failover', from: 'n2', to: 'n3' });
+    expect(retry.detail).toMatch(new RegExp(`^n2, the source under generation 2 for \\d+ ms, reports role replica and takes no writes: recovery ${failed.id} failed \\(.*n2 refuses\\); promoting n3 at applied offset 110`));
+    expect(h.nodes.promotions.at(-1)).toEqual({ node: 'n3', generation: 3 });
+    await h.coordinator.stop();
+  });
+
+  it('gives a promotion that never answers no more than the bound, then moves on', async () => {
+    const h = harness({ promoteTimeoutMs: 5000 });
+    cluster(h, { appliedAgeMs: 8000 });
+    h.nodes.down.add('n1');
+    h.nodes.hangPromotion.add('n2');
+    await h.lead();
+    await h.roundsUntil(() => h.topology.recovery?.state === 'failed', 'the hung promotion to fail');
+    expect(h.nodes.promotions).toEqual([{ node: 'n2', generation: 2 }]);
+    expect(h.nodes.promotionTimeouts[0]).toBeLessThanOrEqual(5000);
+    expect(h.topology.recovery?.detail).toMatch(/n2 did not promote: no promotion within 5000 ms; last answer: .*aborted due to timeout$/);
+    reportsAgain(h, 'n2', { role: 'promoting' });
+    await h.roundsUntil(() => h.topology.source?.node === 'n3' && h.topology.recovery?.state === 'done', 'n3 promoted');
+    await h.coordinator.stop();
+  });
+
+  it('retries the same node when no other may be promoted', async () => {
+    const h = harness();
+    cluster(h, { appliedAgeMs: 8000 });
+    h.topology.apply(report('n3', { appliedOffset: '110', promotionRule: 'must_not', appliedAgeMs: 8000 }));
+    h.nodes.down.add('n1');
+    h.nodes.refusePromotion.add('n2');
+    await h.lead();
+    await h.roundsUntil(() => h.topology.recovery?.state === 'failed', 'the failover to n2 to fail');
+    h.nodes.refusePromotion.delete('n2');
+    reportsAgain(h, 'n2');
+    await h.roundsUntil(() => h.topology.recovery?.state === 'done', 'n2 retried');
+    expect(h.topology.source).toMatchObject({ node: 'n2', generation: 3 });
+    expect(h.topology.recovery?.detail).toMatch(/; retrying n2, the only promotable node$/);
+    await h.coordinator.stop();
+  });
+
+  it('leaves a source that serves alone, and waits out a promotion still within its bound', () => {
+    const assignment: SourceAssignment = { kind: 'source', node: 'n2', generation: 2, reason: 'failover', assignedAtMs: NOW, by: 'c1' };
+    const started: RecoveryRecord = { kind: 'recovery', id: 'failover-1', type: 'failover', from: 'n1', to: 'n2', state: 'done', startedAtMs: NOW, endedAtMs: NOW + 10, acknowledged: false, detail: '' };
+    expect(stalledPromotion(assignment, report('n2', { role: 'source', writable: true }, NOW + 90_000), started, NOW + 90_000, 2000)).toBeUndefined();
+    expect(stalledPromotion(assignment, report('n2', { role: 'promoting' }, NOW + 1000), started, NOW + 1500, 2000)).toBeUndefined();
+    // A report from before the assignment says nothing about the promotion.
+    expect(stalledPromotion(assignment, report('n2', { role: 'replica' }, NOW - 1), started, NOW + 90_000, 2000)).toBeUndefined();
+    expect(stalledPromotion(assignment, report('n2', { role: 'promoting' }, NOW + 1000), started, NOW + 2000, 2000)).toBe(
+      'n2, the source under generation 2 for 2000 ms, reports role promoting and takes no writes, longer than a promotion may take (2000 ms)',
+    );
   });
 });
 

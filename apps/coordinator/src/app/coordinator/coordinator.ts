@@ -242,6 +242,11 @@ export class Coordinator {
   private async watchSource(term: number, source: SourceAssignment): Promise<void> {
     const now = this.clock();
     const { nodes, recovery } = this.edges.topology.snapshot();
+    const stalled = stalledPromotion(source, nodes.get(source.node), recovery, now, this.options.promoteTimeoutMs);
+    if (stalled) {
+      await this.replaceStalled(term, source, stalled, now);
+      return;
+    }
     const checked = this.health.checked(source.node);
     const health = (report: NodeReport) => this.healthOf(report, now);
     const verdict = judgeSource({
@@ -281,9 +286,54 @@ export class Coordinator {
     await this.recoveries.failover(term, source.node, target, detectionMs, detail);
   }
 
+  /**
+   * The assigned source answers but does not take writes: its promotion failed or stalled past
+   * the bound. Promotes the most advanced other candidate (the same node again only if no other
+   * may be promoted), under a new generation whose writer fences whatever the stalled one holds.
+   */
+  private async replaceStalled(term: number, source: SourceAssignment, why: string, now: number): Promise<void> {
+    const { nodes, recovery } = this.edges.topology.snapshot();
+    const health = (report: NodeReport) => this.healthOf(report, now);
+    const permission = failoverPermission(recovery, now, this.options.failoverBlockMs);
+    if (!permission.allowed) {
+      this.sayOnce('stalled_blocked', () => this.edges.log.error({ event: 'failover.blocked', source: source.node, stalled: why, recovery: permission.recovery, until_ms: permission.untilMs }, 'the source takes no writes, but a recent failover blocks another until acknowledged (kbinlog recovery ack)'));
+      return;
+    }
+    const stalledReport = nodes.get(source.node);
+    const others = [...nodes.values()].filter((report) => report.node !== source.node);
+    const target = chooseCandidate(others, health, source.node) ?? (stalledReport && promotable(stalledReport, health(stalledReport)) ? stalledReport : undefined);
+    if (!target) {
+      this.sayOnce('stalled_no_candidate', () => this.edges.log.error({ event: 'failover.no_candidate', source: source.node, stalled: why }, 'the source takes no writes and no healthy node may be promoted'));
+      return;
+    }
+    const choice = target.node === source.node ? `retrying ${target.node}, the only promotable node` : choiceDetail(nodes.values(), health, source.node, target);
+    this.said = undefined;
+    await this.recoveries.failover(term, source.node, target, now - source.assignedAtMs, `${why}; ${choice}`);
+  }
+
   private sayOnce(what: string, say: () => void): void {
     if (this.said === what) return;
     this.said = what;
     say();
   }
+}
+
+const FAILURE_DETAIL_CHARS = 600;
+
+/**
+ * Why the assigned source, alive by its checks, is not serving: its report (made after the
+ * assignment) says it is not a writable source, and either the recovery that assigned it failed
+ * or the assignment is older than a promotion may take. Undefined while it serves, or while its
+ * promotion may still be running.
+ */
+export function stalledPromotion(source: SourceAssignment, report: NodeReport | undefined, recovery: RecoveryRecord | undefined, nowMs: number, promoteTimeoutMs: number): string | undefined {
+  if (!report || report.reportedAtMs <= source.assignedAtMs) return undefined;
+  if (report.role === 'source' && report.writable) return undefined;
+  const failed = recovery?.state === 'failed' && recovery.to === source.node ? recovery : undefined;
+  const ageMs = nowMs - source.assignedAtMs;
+  if (!failed && ageMs < promoteTimeoutMs) return undefined;
+  const state = `${source.node}, the source under generation ${source.generation} for ${ageMs} ms, reports role ${report.role}${report.writable ? '' : ' and takes no writes'}`;
+  // The failed recovery's detail already carries its own history: its end says why.
+  const why = failed && failed.detail.length > FAILURE_DETAIL_CHARS ? `…${failed.detail.slice(-FAILURE_DETAIL_CHARS)}` : failed?.detail;
+  return failed ? `${state}: recovery ${failed.id} failed (${why})` : `${state}, longer than a promotion may take (${promoteTimeoutMs} ms)`;
 }

@@ -38,7 +38,8 @@ export class NodeCallError extends Error {
 export interface NodeApi {
   /** True when GET /health answers 2xx within `timeoutMs`. */
   health(httpUrl: string, timeoutMs: number): Promise<boolean>;
-  promote(httpUrl: string, generation: number): Promise<NodeReport>;
+  /** POST /node/promote, given up after `timeoutMs` (the node bounds its promotion itself too). */
+  promote(httpUrl: string, generation: number, timeoutMs: number): Promise<NodeReport>;
   demote(httpUrl: string): Promise<DemoteAnswer>;
 }
 

@@ -115,21 +115,26 @@ export class Recoveries {
     return ended;
   }
 
-  /** Asks `node` to promote until it answers 200 or the deadline passes; a 409 may mean its view still lags the assignment. */
+  /**
+   * Asks `node` to promote until it answers 200 or `promoteTimeoutMs` passes (a 409 may mean its
+   * view still lags the assignment): no call outlives the deadline, so a promotion that hangs
+   * fails in bounded time and the check rounds go on to another candidate.
+   */
   private async promote(term: number, node: string, generation: number): Promise<NodeReport> {
     const deadline = this.clock() + this.options.promoteTimeoutMs;
     let lastError: unknown = new Error(`${node} has no report in the topology`);
     for (;;) {
       if (!this.leadership.leads(term)) throw new CoordinatorError(CoordinatorErrorCode.NotLeader, 'leadership lost during a promotion');
       const report = this.topology.snapshot().nodes.get(node);
-      if (report) {
+      const remaining = deadline - this.clock();
+      if (report && remaining > 0) {
         try {
-          return await this.nodes.promote(report.httpUrl, generation);
+          return await this.nodes.promote(report.httpUrl, generation, remaining);
         } catch (error) {
           lastError = error;
         }
       }
-      if (this.clock() >= deadline) throw lastError;
+      if (this.clock() >= deadline) throw new Error(`no promotion within ${this.options.promoteTimeoutMs} ms; last answer: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
       await new Promise((resolve) => setTimeout(resolve, this.options.retryMs));
     }
   }

@@ -91,4 +91,8 @@ describe('coordinator > decisions > anti-flapping', () => {
     expect(failoverPermission(undefined, 2500, 60_000)).toEqual({ allowed: true });
     expect(failoverPermission(last({ state: 'started', endedAtMs: null }), 10_000_000, 60_000)).toMatchObject({ allowed: false });
   });
+
+  it('is not blocked by a failover that failed: it left no writer, the next candidate must be tried', () => {
+    expect(failoverPermission(last({ state: 'failed' }), 2500, 60_000)).toEqual({ allowed: true });
+  });
 });

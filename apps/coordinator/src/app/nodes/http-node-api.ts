@@ -1,8 +1,8 @@
 import type { NodeReport } from '@kbinlog/topology';
 import { type DemoteAnswer, type NodeApi, NodeCallError } from '../coordinator/ports';
 
-/** A promotion applies the log to its end before it answers: give it time. */
-const CALL_TIMEOUT_MS = 30_000;
+/** A demotion drains the writes in flight (10 s at most) before it answers. */
+const DEMOTE_TIMEOUT_MS = 30_000;
 
 /** The nodes' HTTP API (docs/coordinator.md, "The node's HTTP API"), over fetch. */
 export class HttpNodeApi implements NodeApi {
@@ -16,18 +16,18 @@ export class HttpNodeApi implements NodeApi {
     }
   }
 
-  async promote(httpUrl: string, generation: number): Promise<NodeReport> {
-    return (await this.post(httpUrl, '/node/promote', { generation })) as NodeReport;
+  async promote(httpUrl: string, generation: number, timeoutMs: number): Promise<NodeReport> {
+    return (await this.post(httpUrl, '/node/promote', { generation }, timeoutMs)) as NodeReport;
   }
 
   async demote(httpUrl: string): Promise<DemoteAnswer> {
-    return (await this.post(httpUrl, '/node/demote', {})) as DemoteAnswer;
+    return (await this.post(httpUrl, '/node/demote', {}, DEMOTE_TIMEOUT_MS)) as DemoteAnswer;
   }
 
-  private async post(httpUrl: string, path: string, body: object): Promise<unknown> {
+  private async post(httpUrl: string, path: string, body: object, timeoutMs: number): Promise<unknown> {
     let response: Response;
     try {
-      response = await fetch(`${httpUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+      response = await fetch(`${httpUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       throw new NodeCallError(`POST ${httpUrl}${path}: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -35,7 +35,6 @@ import { endpointOf, nodeReportOf } from './node-report';
 import { NodeRoleState } from './node-role';
 import { PromotionSteps } from './promotion-steps';
 
-const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
 /** How long a promotion request waits for this node's topology view to show its assignment. */
 const ASSIGNMENT_WAIT_MS = 5_000;
 /** How long a demotion lets admitted writes finish before the rest are refused. */
@@ -59,6 +58,15 @@ export interface SourceStatus {
 export interface DemotionResult {
   readonly report: NodeReport;
   readonly position: string;
+}
+
+/** How long a failed promotion waits for its Kafka producer to close. */
+const WRITER_DISCONNECT_MS = 5_000;
+
+function withTimeout(work: Promise<unknown> | undefined, ms: number): Promise<unknown> {
+  if (!work) return Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([work, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
 }
 
 /** Connections of the source's pool beyond a full group-commit batch. */
@@ -335,8 +343,11 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     const { config } = this;
     const names = clusterNames(config.cluster);
     this.roles.change('promoting');
-    const steps = new PromotionSteps(this.logger, generation);
+    const steps = new PromotionSteps(this.logger, generation, config.promotionTimeoutMs);
     try {
+      // A coordinator that gave up on this promotion assigned another node: fencing now would
+      // fence that node's writer.
+      this.requireAssignment(generation);
       // Fence first: from here no earlier writer can commit, so the log end below is final.
       const writer = new BinlogWriter(this.kafka, names.topic, names.writerTransactionalId);
       this.writer = writer;
@@ -357,7 +368,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
         if (channel.position.nextOffset < end) {
           this.logger.log({ event: 'catch_up.started', from: channel.position.nextOffset.toString(), to: end.toString(), msg: 'applying the binlog the store lacks' });
           if (!channel.applierRunning || !channel.fetcherRunning) await channel.start();
-          await channel.waitUntilApplied(end, CATCH_UP_TIMEOUT_MS);
+          await channel.waitUntilApplied(end, steps.remainingMs);
           this.logger.log({ event: 'catch_up.done', position: channel.position.nextOffset.toString(), msg: 'caught up' });
         }
         await channel.stop();
@@ -365,6 +376,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       const position = channel.position;
       this.replication = undefined;
       await steps.run('open_writes', async () => {
+        this.requireAssignment(generation);
         if (this.database.store === 'mariadb') await this.prepareSqlWrites();
         this.engine = await this.memcachedEngine();
         this.committer = this.newCommitter(writer, position);
@@ -376,13 +388,27 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       this.startHeartbeats();
       steps.done({ position: this.coordinates(position) });
     } catch (error) {
-      steps.failed(error);
+      const channel = this.replication?.status();
+      steps.failed(error, channel ? { fetcher: channel.Replica_IO_Running, applier: channel.Replica_SQL_Running, read_position: channel.Read_Source_Log_Pos, exec_position: channel.Exec_Source_Log_Pos, last_error: channel.Last_Error } : {});
       this.readCache.close();
-      await this.writer?.disconnect().catch(() => undefined);
+      // A writer whose fence is still in flight is left to Kafka: the next promotion fences it.
+      await withTimeout(this.writer?.disconnect(), WRITER_DISCONNECT_MS).catch(() => undefined);
       this.writer = undefined;
       this.roles.change('replica');
       await this.enterReplica().catch((cause: unknown) => this.logger.error({ event: 'replica.start_failed', error: String(cause), msg: 'the replication channel did not start' }));
       throw error;
+    }
+  }
+
+  /**
+   * A promotion under `generation` goes on only while the topology still assigns this node under
+   * it (a start with no assignment, `generation` undefined, has none to check).
+   */
+  private requireAssignment(generation: number | undefined): void {
+    if (generation === undefined) return;
+    const assignment = this.view.source;
+    if (assignment && (assignment.generation > generation || assignment.node !== this.config.nodeName)) {
+      throw new Error(`the topology now assigns ${assignment.node} under generation ${assignment.generation}: promotion under generation ${generation} abandoned`);
     }
   }
 

@@ -1,5 +1,6 @@
 import { binlogTopic } from '@kbinlog/binlog';
-import { deleteTestTopics, readTopic, testKafka } from '../kafka';
+import { registerDiagnostics } from '../diagnostics';
+import { deleteTestTopics, readTopic, readTopicTail, testKafka } from '../kafka';
 import { queryRows, resetNodeDatabases } from '../mariadb';
 import { nodeFlags, type RunningService, type ServiceName, startService, uniqueClusterName } from '../service-process';
 import type { MariaDbServer, TestInfra } from '../test-infra';
@@ -19,11 +20,15 @@ export const FAST_COORDINATOR_ARGS = [
   '--check-timeout-ms', '400',
   '--replica-silence-ms', '1500',
   '--election-session-timeout-ms', '6000',
+  // Above the nodes' promotion bound (FAST_NODE_ARGS) and the 5 s a node waits to see its assignment.
+  '--promote-timeout-ms', '20000',
 ] as const;
-/** Heartbeats well inside the replicas' silence window. */
-export const FAST_NODE_ARGS = ['--heartbeat-interval-ms', '250'] as const;
+/** Heartbeats well inside the replicas' silence window; a promotion that stalls fails within 10 s. */
+export const FAST_NODE_ARGS = ['--heartbeat-interval-ms', '250', '--promotion-timeout-ms', '10000'] as const;
 
 const STOP_GRACE_MS = 15_000;
+/** Topology records a timed-out wait prints: a few rounds of node reports, and the decisions among them. */
+const TOPOLOGY_TAIL = 60;
 const WAIT_MS = 60_000;
 
 /** One process of the cluster that a test may kill, freeze, thaw and start again with the same flags. */
@@ -156,6 +161,7 @@ export interface TestClusterOptions {
 export class TestCluster {
   readonly resolveSource: SourceResolver;
   private readonly loads: WriteLoad[] = [];
+  private readonly unregisterDiagnostics: () => void;
 
   private constructor(
     private readonly infra: TestInfra,
@@ -165,6 +171,18 @@ export class TestCluster {
     readonly oracle: LogOracle,
   ) {
     this.resolveSource = coordinatorSource(() => this.liveCoordinators().map((coordinator) => coordinator.httpUrl));
+    this.unregisterDiagnostics = registerDiagnostics({ label: () => `topology and binlog of cluster ${name}`, lines: () => this.diagnosticLines() });
+  }
+
+  /** The binlog's bounds and the topology topic's last records, one line each, for a failure report. */
+  private async diagnosticLines(): Promise<string[]> {
+    const binlog = await readTopicTail(this.infra, binlogTopic(this.name), 0);
+    const topology = await readTopicTail(this.infra, `kbinlog.${this.name}.topology`, TOPOLOGY_TAIL);
+    return [
+      `binlog ${binlogTopic(this.name)}: offsets ${binlog.low} to ${binlog.high}`,
+      `topology topic: offsets ${topology.low} to ${topology.high}, the last ${topology.records.length} committed records:`,
+      ...topology.records.map((record) => `${record.offset} ${record.key ?? '(no key)'} ${record.value ?? '(tombstone)'}`),
+    ];
   }
 
   static async start(infra: TestInfra, options: TestClusterOptions): Promise<TestCluster> {
@@ -305,6 +323,7 @@ export class TestCluster {
   }
 
   async stop(): Promise<void> {
+    this.unregisterDiagnostics();
     for (const load of this.loads) await load.stop();
     await this.oracle.stop();
     for (const coordinator of this.coordinators) await coordinator.stop();
