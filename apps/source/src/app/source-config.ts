@@ -33,7 +33,7 @@ export const SOURCE_OPTIONS = {
     default: 'kbinlog:kbinlog',
   },
   maxAllowedPacket: { flag: 'max-allowed-packet', env: 'KBINLOG_MAX_ALLOWED_PACKET', description: 'largest MySQL packet payload in bytes (max_allowed_packet)', schema: positiveIntSchema(1024 * 1024 * 1024), default: String(64 * 1024 * 1024) },
-  faultInjection: { flag: 'fault-injection', env: 'KBINLOG_FAULT_INJECTION', description: 'TEST ONLY: <point>@<n> makes the n-th pass through <point> crash (after-log-commit, after-session-commit) or fail (fail-log-commit, fail-session-commit)', schema: z.string(), default: '' },
+  faultInjection: { flag: 'fault-injection', env: 'KBINLOG_FAULT_INJECTION', description: 'TEST ONLY: <point>@<n> makes the n-th pass through <point> crash (after-log-commit, after-session-commit) or fail (fail-log-commit, fail-session-commit); stall-promotion@<n>: every promotion from the n-th on hangs in its catch-up', schema: z.string(), default: '' },
 };
 
 export type SourceConfig = OptionValues<ReturnType<typeof serviceOptions> & typeof SOURCE_OPTIONS>;

@@ -237,6 +237,19 @@ describe('coordinator > a promotion that fails or stalls', () => {
     await h.coordinator.stop();
   });
 
+  it('only says so when automatic failover is off', async () => {
+    const h = harness({ autoFailover: false });
+    cluster(h, { appliedAgeMs: 8000 });
+    h.topology.apply({ kind: 'recovery', id: 'failover-1', type: 'failover', from: 'n0', to: 'n1', state: 'failed', startedAtMs: NOW - 5000, endedAtMs: NOW - 10, acknowledged: false, detail: 'n1 did not promote' });
+    reportsAgain(h, 'n1', { role: 'replica', writable: false });
+    await h.lead();
+    await h.roundsUntil(() => h.events().includes('failover.disabled'), 'the stalled source noticed');
+    await h.coordinator.tick();
+    expect(h.writes).toEqual([]);
+    expect(h.events().filter((event) => event === 'failover.disabled')).toHaveLength(1);
+    await h.coordinator.stop();
+  });
+
   it('retries the same node when no other may be promoted', async () => {
     const h = harness();
     cluster(h, { appliedAgeMs: 8000 });

@@ -294,6 +294,10 @@ export class Coordinator {
   private async replaceStalled(term: number, source: SourceAssignment, why: string, now: number): Promise<void> {
     const { nodes, recovery } = this.edges.topology.snapshot();
     const health = (report: NodeReport) => this.healthOf(report, now);
+    if (!this.options.autoFailover) {
+      this.sayOnce('stalled_disabled', () => this.edges.log.error({ event: 'failover.disabled', source: source.node, stalled: why }, 'the source takes no writes and automatic failover is off'));
+      return;
+    }
     const permission = failoverPermission(recovery, now, this.options.failoverBlockMs);
     if (!permission.allowed) {
       this.sayOnce('stalled_blocked', () => this.edges.log.error({ event: 'failover.blocked', source: source.node, stalled: why, recovery: permission.recovery, until_ms: permission.untilMs }, 'the source takes no writes, but a recent failover blocks another until acknowledged (kbinlog recovery ack)'));

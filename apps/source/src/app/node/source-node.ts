@@ -28,7 +28,7 @@ import { takeOwnCapture } from '../sql/row-capture';
 import { SqlSession } from '../sql/sql-session';
 import { WriteGate } from '../sql/write-gate';
 import { BinlogCommitter } from '../write-path/binlog-committer';
-import { parseFaultInjection } from '../write-path/fault-injection';
+import { type FaultInjection, parseFaultInjection } from '../write-path/fault-injection';
 import { NodeWrites } from '../write-path/node-writes';
 import { ReadOnlyError } from '../write-path/read-only';
 import { endpointOf, nodeReportOf } from './node-report';
@@ -126,8 +126,11 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
   /** Promotions and demotions run one at a time, in the order asked. */
   private roleChange: Promise<unknown> = Promise.resolve();
   private stopping = false;
+  /** TEST ONLY (--fault-injection stall-promotion@n): promotions that never catch up. */
+  private readonly promotionFaults: FaultInjection;
 
   constructor(@Inject(SOURCE_CONFIG) private readonly config: SourceConfig) {
+    this.promotionFaults = parseFaultInjection(config.faultInjection);
     // Clients are sent to the assigned source; while the assignment still names this node (it is
     // demoting), nobody knows the next one yet.
     const assigned = () => this.view?.source?.node;
@@ -365,6 +368,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
         );
       }
       await steps.run('catch_up', async () => {
+        if (this.promotionFaults.stalls('stall-promotion')) await new Promise<never>(() => undefined);
         if (channel.position.nextOffset < end) {
           this.logger.log({ event: 'catch_up.started', from: channel.position.nextOffset.toString(), to: end.toString(), msg: 'applying the binlog the store lacks' });
           if (!channel.applierRunning || !channel.fetcherRunning) await channel.start();

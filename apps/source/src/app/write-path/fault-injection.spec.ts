@@ -37,6 +37,13 @@ describe('source > write path > fault injection', () => {
     }
   });
 
+  it('stalls every pass through a stall point from the n-th on', () => {
+    const faults = parseFaultInjection('stall-promotion@2');
+    faults.hit('fail-log-commit');
+    expect([faults.stalls('stall-promotion'), faults.stalls('stall-promotion'), faults.stalls('stall-promotion')]).toEqual([false, true, true]);
+    expect(NO_FAULTS.stalls('stall-promotion')).toBe(false);
+  });
+
   it.each(['after-log-commit', 'after-log-commit@0', 'before-anything@1', 'after-log-commit@x', '@1', 'after-log-commit@1@2'])(
     'refuses %j with the accepted form',
     (spec) => {

@@ -13,17 +13,24 @@
  *   batches) throws instead of committing, as a lost connection would, after the Kafka commit:
  *   the batch's other transactions commit, that one does not, and the source stops (a hole in the
  *   middle of a batch, which restart's catch-up fills).
+ * - stall-promotion: from the n-th promotion on, every promotion's catch-up (after the fence)
+ *   waits on nothing that ever comes, as a consumer that never delivers the log's end would: the
+ *   promotion bound must end it, and the coordinator must promote another node.
  */
 export const CRASH_POINTS = ['after-log-commit', 'after-session-commit'] as const;
 export const FAILURE_POINTS = ['fail-log-commit', 'fail-session-commit'] as const;
-export const FAULT_POINTS = [...CRASH_POINTS, ...FAILURE_POINTS] as const;
+export const STALL_POINTS = ['stall-promotion'] as const;
+export const FAULT_POINTS = [...CRASH_POINTS, ...FAILURE_POINTS, ...STALL_POINTS] as const;
 export type FaultPoint = (typeof FAULT_POINTS)[number];
+export type StallPoint = (typeof STALL_POINTS)[number];
 
 export interface FaultInjection {
-  hit(point: FaultPoint): void;
+  hit(point: Exclude<FaultPoint, StallPoint>): void;
+  /** Whether this pass through a stall point stalls: every pass from the n-th on. */
+  stalls(point: StallPoint): boolean;
 }
 
-export const NO_FAULTS: FaultInjection = { hit: () => undefined };
+export const NO_FAULTS: FaultInjection = { hit: () => undefined, stalls: () => false };
 
 /** What an injected failure throws. */
 export class InjectedFault extends Error {
@@ -49,5 +56,6 @@ export function parseFaultInjection(spec: string): FaultInjection {
       if (crash) process.kill(process.pid, 'SIGKILL');
       else throw new InjectedFault(point);
     },
+    stalls: (reached) => reached === point && ++count >= target,
   };
 }

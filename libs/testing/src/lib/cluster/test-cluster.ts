@@ -151,6 +151,8 @@ export interface TestClusterOptions {
   readonly coordinatorArgs?: readonly string[];
   /** Give node-N `--pod-name pod-node-N`, as a StatefulSet's pods have names (for `--pod-labeler`). */
   readonly podNames?: boolean;
+  /** Flags for one node only, by name (after nodeArgs): `{ 'node-2': ['--fault-injection', …] }`. */
+  readonly argsOf?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -198,6 +200,7 @@ export class TestCluster {
         '--role', index === 0 ? 'source' : 'replica',
         ...(options.podNames ? ['--pod-name', `pod-${nodeName}`] : []),
         ...nodeArgs,
+        ...(options.argsOf?.[nodeName] ?? []),
       ];
       return new ClusterNode(nodeName, args, server);
     });
