@@ -45,16 +45,8 @@ describe('twenty failovers in a row', () => {
     const victim: ClusterNode = await cluster.sourceNode();
     const successor = NODES[(NODES.indexOf(victim.name) + 1) % NODES.length];
     const bystander = cluster.node(NODES.find((name) => name !== victim.name && name !== successor) as string);
-    await bystander.replication('stop');
-    // Where the bystander stopped, from itself: the coordinator's copy of its report may be older.
-    // Once the coordinator sees the successor past it, the log holds a group the bystander lacks,
-    // so the two cannot tie at the log's end (a tie would go to the lower name).
-    const frozen = BigInt((await bystander.report()).appliedOffset);
-    const before = await waitFor(async () => {
-      const topology = await cluster.topology();
-      const offset = (name: string) => BigInt(topology.nodes.find((node) => node.node === name)?.appliedOffset ?? '0');
-      return offset(bystander.name) === frozen && offset(successor) > frozen && topology;
-    }, { description: `${bystander.name} to lag behind ${successor}`, timeoutMs: 30_000 });
+    // The bystander and the successor cannot tie at the log's end (a tie would go to the lower name).
+    const before = await cluster.lagBehind(bystander, cluster.node(successor), 30_000);
     await victim.kill();
     const killedAtMs = Date.now();
     const started = await nextRecovery(before.recovery, () => true, `a recovery after ${victim.name} was killed`);

@@ -26,13 +26,7 @@ describe('a failover whose target stalls', () => {
     const load = cluster.startLoad({ clients: mixedClients(4), pauseMs: 10 });
     await waitFor(() => load.acknowledgedCount >= 40, { description: '40 writes acknowledged', timeoutMs: 30_000 });
     const [source, stalled, lagging] = ['node-1', 'node-2', 'node-3'].map((name) => cluster.node(name));
-    await lagging.replication('stop');
-    const frozen = BigInt((await lagging.report()).appliedOffset);
-    const before = await waitFor(async () => {
-      const topology = await cluster.topology();
-      const offset = (name: string) => BigInt(topology.nodes.find((node) => node.node === name)?.appliedOffset ?? '0');
-      return offset(lagging.name) === frozen && offset(stalled.name) > frozen && topology;
-    }, { description: 'node-3 to lag behind node-2', timeoutMs: 30_000 });
+    const before = await cluster.lagBehind(lagging, stalled, 30_000);
 
     await source.kill();
     const killedAtMs = Date.now();

@@ -6,7 +6,7 @@
  * and nothing the log lacks. Each round prints one line; the soak ends with a summary and stops
  * at the first round that does not recover (its diagnostics say why).
  */
-import { type ClusterNode, type LoadProtocol, type RecoveryView, testInfra, TestCluster, waitFor, type WriteLoad } from '@kbinlog/testing';
+import { type ClusterNode, type LoadProtocol, type RecoveryView, seededRandom, testInfra, TestCluster, waitFor, type WriteLoad } from '@kbinlog/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 
@@ -18,18 +18,6 @@ const REPORT_FILE = process.env['KBINLOG_SOAK_REPORT'];
 const ROUND_WAIT_MS = 60_000;
 
 jest.setTimeout((FAILOVERS + 2) * 3 * ROUND_WAIT_MS);
-
-/** mulberry32: a small seeded generator, so a round's choices can be replayed with --seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface RoundReport {
   readonly round: number;
@@ -56,7 +44,7 @@ const say = (line: string) => process.stdout.write(`[soak] ${line}\n`);
 
 describe(`failover soak: ${FAILOVERS} rounds, seed ${SEED}`, () => {
   const infra = testInfra();
-  const next = random(SEED);
+  const next = seededRandom(SEED);
   const hogs: ChildProcess[] = [];
   let cluster: TestCluster;
 
@@ -97,14 +85,7 @@ describe(`failover soak: ${FAILOVERS} rounds, seed ${SEED}`, () => {
     const replicas = cluster.nodes.filter((node) => node !== victim);
     const lagging = next() < 0.5 ? replicas[Math.floor(next() * replicas.length)] : undefined;
     if (lagging) {
-      const other = replicas.find((node) => node !== lagging) as ClusterNode;
-      await lagging.replication('stop');
-      const frozenAt = BigInt((await lagging.report()).appliedOffset);
-      before = await waitFor(async () => {
-        const topology = await cluster.topology();
-        const offset = (name: string) => BigInt(topology.nodes.find((node) => node.node === name)?.appliedOffset ?? '0');
-        return offset(lagging.name) === frozenAt && offset(other.name) > frozenAt && topology;
-      }, { description: `round ${n}: ${lagging.name} to lag behind ${other.name}`, timeoutMs: ROUND_WAIT_MS });
+      before = await cluster.lagBehind(lagging, replicas.find((node) => node !== lagging) as ClusterNode, ROUND_WAIT_MS);
     }
     if (fault === 'kill') await victim.kill();
     else victim.freeze();

@@ -17,6 +17,7 @@ import {
   queryRows,
   resetNodeDatabases,
   type RunningService,
+  seededRandom,
   startService,
   testInfra,
   uniqueClusterName,
@@ -35,18 +36,6 @@ const cluster = uniqueClusterName('workload');
 const SCHEMAS = ['shop', 'scratch', 'scratch_copy'];
 /** Errors the workload provokes on purpose (duplicate names) or may meet (deadlock victims). */
 const EXPECTED_ERRNOS = new Set([1062, 1213]);
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SETUP = [
   'CREATE DATABASE shop',
@@ -234,8 +223,8 @@ describe('a seeded random SQL and memcached workload', () => {
     }
     const started = Date.now();
     await Promise.all([
-      ...Array.from({ length: SQL_CLIENTS }, (_, index) => sqlClient(status.Mysql_Port, random(SEED + index), tally)),
-      memcachedClient(status.Memcached_Port, random(SEED + 100), tally),
+      ...Array.from({ length: SQL_CLIENTS }, (_, index) => sqlClient(status.Mysql_Port, seededRandom(SEED + index), tally)),
+      memcachedClient(status.Memcached_Port, seededRandom(SEED + 100), tally),
     ]);
     process.stdout.write(`workload seed ${SEED}: ${JSON.stringify({ ...tally, unexpected: tally.unexpected.length, ms: Date.now() - started })}\n`);
     expect(tally.unexpected).toEqual([]);

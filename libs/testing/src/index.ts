@@ -16,3 +16,4 @@ export * from './lib/cluster/coordinator-api';
 export * from './lib/cluster/test-cluster';
 export * from './lib/topology';
 export * from './lib/diagnostics';
+export * from './lib/seeded-random';

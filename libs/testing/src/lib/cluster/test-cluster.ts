@@ -289,6 +289,21 @@ export class TestCluster {
     return this.topologyOf(await this.leader());
   }
 
+  /**
+   * Stops `lagging`'s replication and waits until the coordinator sees it where it stopped (read
+   * from the node itself: the coordinator's copy may be older) and `ahead` past it, so the log
+   * holds a group the lagging node lacks and the two cannot tie. Resolves with that topology.
+   */
+  async lagBehind(lagging: ClusterNode, ahead: ClusterNode, timeoutMs = WAIT_MS): Promise<TopologyView> {
+    await lagging.replication('stop');
+    const frozen = BigInt((await lagging.report()).appliedOffset);
+    return waitFor(async () => {
+      const topology = await this.topology();
+      const offset = (name: string) => BigInt(topology.nodes.find((node) => node.node === name)?.appliedOffset ?? '0');
+      return offset(lagging.name) === frozen && offset(ahead.name) > frozen && topology;
+    }, { description: `${lagging.name} to lag behind ${ahead.name}`, timeoutMs });
+  }
+
   async switchover(to: string): Promise<SwitchoverView> {
     return (await this.postToLeader('/switchover', { to })) as SwitchoverView;
   }
