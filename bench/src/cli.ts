@@ -37,12 +37,11 @@ interface RawOptions {
   scenario: ScenarioName[];
   duration?: number;
   warmup: number;
-  rate: number;
+  rates: number[];
   delayConnections: number;
   clients: number[];
   getClients: number;
   pipeline: number;
-  sqlClients: number[];
   groups: number;
   catchupTimeout: number;
   keys: number;
@@ -52,7 +51,7 @@ interface RawOptions {
   out?: string;
 }
 
-export const DEFAULT_DELAY_DURATION_S = 60;
+export const DEFAULT_DELAY_DURATION_S = 20;
 export const DEFAULT_DURATION_S = 10;
 
 /** Parses the command line into the bench's options. */
@@ -62,14 +61,13 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'Builds kbinlog, starts a local cluster on bench-only ports (Kafka, a source and two replicas on MariaDB), runs the scenarios against their references and prints one table; a JSON copy goes to bench/results/.',
     )
     .option('--scenario <names>', `comma-separated: all, ${SCENARIO_NAMES.join(', ')}, memory (= writes)`, scenarioList, [...SCENARIO_NAMES])
-    .option('--duration <s>', `seconds each measurement runs (default: delay ${DEFAULT_DELAY_DURATION_S}, the others ${DEFAULT_DURATION_S} per run)`, positive)
+    .option('--duration <s>', `seconds each measurement runs (default: delay ${DEFAULT_DELAY_DURATION_S} per rate and side, the others ${DEFAULT_DURATION_S} per run)`, positive)
     .option('--warmup <s>', 'seconds run but not counted before each closed-loop measurement', nonNegative, 1)
-    .option('--rate <sets/s>', 'delay: memcached sets per second offered', whole, 1000)
-    .option('--delay-connections <n>', 'delay: connections carrying the paced sets (one request in flight each)', whole, 50)
-    .option('--clients <list>', 'writes: client counts', wholeList, [1, 8, 50])
+    .option('--rates <list>', 'delay: offered memcached sets per second, one run each (the delay curve)', wholeList, [100, 1000, 5000])
+    .option('--delay-connections <n>', 'delay: connections carrying the paced sets (one request in flight each)', whole, 100)
+    .option('--clients <list>', 'writes: client counts (memcached sets and SQL upserts through kbinlog, autocommit SQL on MariaDB)', wholeList, [1, 8, 50])
     .option('--get-clients <n>', 'gets: client connections', whole, 8)
     .option('--pipeline <n>', 'gets: requests in flight per connection', whole, 1)
-    .option('--sql-clients <list>', 'sql: client counts', wholeList, [8])
     .option('--groups <n>', 'catchup: binlog groups the stopped replica must apply', whole, 100_000)
     .option('--catchup-timeout <s>', 'catchup: give up waiting after this many seconds', positive, 600)
     .option('--keys <n>', 'key space per scenario', whole, 1000)
@@ -85,12 +83,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     delayDurationS: raw.duration ?? DEFAULT_DELAY_DURATION_S,
     durationS: raw.duration ?? DEFAULT_DURATION_S,
     warmupS: raw.warmup,
-    rate: raw.rate,
+    rates: raw.rates,
     delayConnections: raw.delayConnections,
     clients: raw.clients,
     getClients: raw.getClients,
     pipeline: raw.pipeline,
-    sqlClients: raw.sqlClients,
     groups: raw.groups,
     catchupTimeoutS: raw.catchupTimeout,
     keys: raw.keys,

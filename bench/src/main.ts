@@ -5,6 +5,7 @@ import { kafkaClient } from './clients/kafka';
 import { Cleanup } from './env/cleanup';
 import { benchLayout } from './env/layout';
 import { loadAverage, progress } from './env/progress';
+import { MariadbReplication } from './env/mariadb-replication';
 import { memcachedBinary } from './env/reference-memcached';
 import { BenchStack } from './env/stack';
 import { writeJsonReport } from './report/json-report';
@@ -27,6 +28,8 @@ async function main(): Promise<number> {
     const reused = options.keepStack ? await stack.running() : undefined;
     if (!options.keepStack) cleanup.add('stack down', () => stack.stop());
     if (reused) progress('reusing the running bench cluster (--keep-stack)');
+    // A fresh run wipes the state directory: MariaDB's replication reference must not run from it.
+    if (!reused) await MariadbReplication.stopAll(layout);
     const status = reused ?? (await stack.startFresh({ wBatchSize: options.wBatchSize }));
     const kafka = kafkaClient(status.kafka, 'kbinlog-bench');
     const context: BenchContext = { layout, stack, status, options, cleanup, kafka, memcachedBinary: memcachedBinary() };

@@ -19,6 +19,8 @@ export interface BenchLayout {
   readonly mysqlPort: number;
   /** The reference memcached (Debian's package), started by the bench. */
   readonly referenceMemcachedPort: number;
+  /** MariaDB's own replication, the reference for writes and delay: its source, then its two replicas. */
+  readonly referenceMariadbBasePort: number;
 }
 
 export function benchLayout(root = resolve(__dirname, '..', '..', '..')): BenchLayout {
@@ -33,6 +35,7 @@ export function benchLayout(root = resolve(__dirname, '..', '..', '..')): BenchL
     memcachedPort: 26211,
     mysqlPort: 26307,
     referenceMemcachedPort: 26411,
+    referenceMariadbBasePort: 26320,
   };
 }
 

@@ -22,9 +22,17 @@ export interface PacedResult {
   readonly firstError: string | null;
   /** Requests answered within the run's window, per second. */
   readonly achievedPerS: number;
+  /**
+   * Share of the offered requests answered (successfully) within one second of when they were
+   * due: a skipped or failed request, or one answered later, does not count.
+   */
+  readonly onTimeShare: number;
   /** From each request's send to its answer, in ms. */
   readonly latencyMs: Summary | null;
 }
+
+/** A request answered later than this after it was due was not stored "within its second". */
+const ON_TIME_US = 1e6;
 
 /**
  * Open-loop load at a fixed rate: request i is due at start + i / rate. A due request goes out on
@@ -42,12 +50,14 @@ export async function runPaced(operation: PacedOperation, options: PacedOptions)
   let answered = 0;
   let answeredInWindow = 0;
   let skipped = 0;
+  let onTime = 0;
   let errors = 0;
   let firstError: string | null = null;
   let nextTickUs = startUs + 1e6;
 
   const send = (index: number, connection: number): void => {
     const sentUs = nowUs();
+    const dueUs = startUs + (index / options.ratePerS) * 1e6;
     sent++;
     const request = operation(connection, index)
       .then(
@@ -55,6 +65,7 @@ export async function runPaced(operation: PacedOperation, options: PacedOptions)
           const doneUs = nowUs();
           answered++;
           if (doneUs <= endUs) answeredInWindow++;
+          if (doneUs - dueUs <= ON_TIME_US) onTime++;
           latency.add(doneUs - sentUs);
         },
         (error: unknown) => {
@@ -91,6 +102,7 @@ export async function runPaced(operation: PacedOperation, options: PacedOptions)
     errors,
     firstError,
     achievedPerS: answeredInWindow / options.durationS,
+    onTimeShare: due > 0 ? onTime / due : 0,
     latencyMs: scaled(latency.summary(), 1 / 1000),
   };
 }

@@ -5,7 +5,7 @@ import type { BenchLayout } from '../env/layout';
 import { hostPort, nodeNamed, type BenchStack, type StackStatus } from '../env/stack';
 import type { ScenarioResult } from '../report/result';
 
-export const SCENARIO_NAMES = ['delay', 'writes', 'gets', 'sql', 'catchup'] as const;
+export const SCENARIO_NAMES = ['delay', 'writes', 'gets', 'catchup'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** Sizes and durations, from the command line (bench/src/cli.ts documents each). */
@@ -14,12 +14,11 @@ export interface BenchOptions {
   readonly delayDurationS: number;
   readonly durationS: number;
   readonly warmupS: number;
-  readonly rate: number;
+  readonly rates: readonly number[];
   readonly delayConnections: number;
   readonly clients: readonly number[];
   readonly getClients: number;
   readonly pipeline: number;
-  readonly sqlClients: readonly number[];
   readonly groups: number;
   readonly catchupTimeoutS: number;
   readonly keys: number;

@@ -1,3 +1,4 @@
+import { MariadbReplication } from '../env/mariadb-replication';
 import { ReferenceMemcached } from '../env/reference-memcached';
 import { progress } from '../env/progress';
 import type { BenchContext } from './context';
@@ -21,5 +22,18 @@ export async function withReferenceMemcached<T>(context: BenchContext, body: (me
   }
 }
 
-/** The reference schema on the source's MariaDB, reached directly: no capture triggers, no binlog group. */
-export const DIRECT_SCHEMA = 'kbinlog_bench_direct';
+const replications = new WeakMap<BenchContext, Promise<MariadbReplication>>();
+
+/**
+ * MariaDB's own replication (a source and two replicas), started by the first scenario that
+ * needs it and shared by the rest of the run; stopped by the run's cleanup.
+ */
+export function referenceReplication(context: BenchContext): Promise<MariadbReplication> {
+  let started = replications.get(context);
+  if (!started) {
+    context.cleanup.add('MariaDB replication reference', () => MariadbReplication.stopAll(context.layout));
+    started = MariadbReplication.start(context.layout);
+    replications.set(context, started);
+  }
+  return started;
+}
