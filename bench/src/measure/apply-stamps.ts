@@ -1,6 +1,7 @@
 import type { Connection } from 'mysql2/promise';
-import { connectSql, type SqlEndpoint } from '../clients/mariadb';
+import type { SqlEndpoint } from '../clients/mariadb';
 import { sleep } from './clock';
+import { installStampProbe, NOW_US, removeStampProbe, type StampProbe } from './stamp-triggers';
 
 /** A replica's applied position as one of its transactions wrote it, and when. */
 export interface AppliedStamp {
@@ -11,7 +12,15 @@ export interface AppliedStamp {
 }
 
 const PROBE_SCHEMA = 'kbinlog_bench_probe';
-const TRIGGERS = ['kbinlog_bench_stamp_insert', 'kbinlog_bench_stamp_update'];
+const PROBE: StampProbe = {
+  schema: PROBE_SCHEMA,
+  table: 'apply_stamps',
+  tableDdl: `CREATE TABLE IF NOT EXISTS ${PROBE_SCHEMA}.apply_stamps (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, next_offset BIGINT UNSIGNED NOT NULL, at_us BIGINT UNSIGNED NOT NULL) ENGINE=InnoDB`,
+  triggers: ['kbinlog.kbinlog_bench_stamp_insert', 'kbinlog.kbinlog_bench_stamp_update'],
+  trigger: (event, name) =>
+    `CREATE OR REPLACE TRIGGER ${name} AFTER ${event} ON kbinlog.applier_position FOR EACH ROW
+       INSERT INTO ${PROBE_SCHEMA}.apply_stamps (next_offset, at_us) VALUES (NEW.next_offset, ${NOW_US})`,
+};
 
 /**
  * Stamps, in microseconds, every position write of a replica's applier. A replica writes its
@@ -29,23 +38,7 @@ export class ApplyStamps {
   private constructor(private readonly connection: Connection) {}
 
   static async install(endpoint: SqlEndpoint): Promise<ApplyStamps> {
-    const connection = await connectSql(endpoint);
-    const stamp = (event: 'INSERT' | 'UPDATE', name: string): string =>
-      `CREATE OR REPLACE TRIGGER kbinlog.${name} AFTER ${event} ON kbinlog.applier_position FOR EACH ROW
-         INSERT INTO ${PROBE_SCHEMA}.apply_stamps (next_offset, at_us) VALUES (NEW.next_offset, CAST(UNIX_TIMESTAMP(SYSDATE(6)) * 1000000 AS UNSIGNED))`;
-    try {
-      await connection.query(`CREATE DATABASE IF NOT EXISTS ${PROBE_SCHEMA}`);
-      await connection.query(
-        `CREATE TABLE IF NOT EXISTS ${PROBE_SCHEMA}.apply_stamps (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, next_offset BIGINT UNSIGNED NOT NULL, at_us BIGINT UNSIGNED NOT NULL) ENGINE=InnoDB`,
-      );
-      await connection.query(`TRUNCATE TABLE ${PROBE_SCHEMA}.apply_stamps`);
-      await connection.query(stamp('INSERT', TRIGGERS[0]));
-      await connection.query(stamp('UPDATE', TRIGGERS[1]));
-    } catch (error) {
-      await connection.end();
-      throw error;
-    }
-    return new ApplyStamps(connection);
+    return new ApplyStamps(await installStampProbe(endpoint, PROBE));
   }
 
   /** The furthest position stamped so far. */
@@ -72,11 +65,6 @@ export class ApplyStamps {
 
   /** Drops the triggers and the stamps. */
   async remove(): Promise<void> {
-    try {
-      for (const trigger of TRIGGERS) await this.connection.query(`DROP TRIGGER IF EXISTS kbinlog.${trigger}`);
-      await this.connection.query(`DROP DATABASE IF EXISTS ${PROBE_SCHEMA}`);
-    } finally {
-      await this.connection.end();
-    }
+    await removeStampProbe(this.connection, PROBE);
   }
 }

@@ -1,9 +1,9 @@
 import type { Connection } from 'mysql2/promise';
-import { connectSql, type SqlEndpoint } from '../clients/mariadb';
+import type { SqlEndpoint } from '../clients/mariadb';
 import { REFERENCE_SCHEMA, REFERENCE_TABLE } from '../env/mariadb-replication';
 import { Samples } from './histogram';
+import { installStampProbe, NOW_US, removeStampProbe, type StampProbe } from './stamp-triggers';
 
-const NOW_US = 'CAST(UNIX_TIMESTAMP(SYSDATE(6)) * 1000000 AS UNSIGNED)';
 
 /**
  * A memcached set's row as autocommit SQL. With `stamped`, the row carries the source's clock as
@@ -17,7 +17,15 @@ export function referenceSetSql(stamped: boolean): string {
 }
 
 const PROBE_SCHEMA = 'bench_ref_probe';
-const TRIGGERS = ['bench_ref_stamp_insert', 'bench_ref_stamp_update'];
+const PROBE: StampProbe = {
+  schema: PROBE_SCHEMA,
+  table: 'stamps',
+  tableDdl: `CREATE TABLE IF NOT EXISTS ${PROBE_SCHEMA}.stamps (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, source_us BIGINT UNSIGNED NOT NULL, replica_us BIGINT UNSIGNED NOT NULL) ENGINE=InnoDB`,
+  triggers: [`${REFERENCE_SCHEMA}.bench_ref_stamp_insert`, `${REFERENCE_SCHEMA}.bench_ref_stamp_update`],
+  trigger: (event, name) =>
+    `CREATE OR REPLACE TRIGGER ${name} AFTER ${event} ON ${REFERENCE_TABLE} FOR EACH ROW
+       INSERT INTO ${PROBE_SCHEMA}.stamps (source_us, replica_us) VALUES (NEW.stamp_us, ${NOW_US})`,
+};
 
 /**
  * Stamps each row a MariaDB replica applies, as ApplyStamps does kbinlog's: AFTER INSERT/UPDATE
@@ -29,23 +37,7 @@ export class ReferenceApplyStamps {
   private constructor(private readonly connection: Connection) {}
 
   static async install(replica: SqlEndpoint): Promise<ReferenceApplyStamps> {
-    const connection = await connectSql(replica);
-    const trigger = (event: 'INSERT' | 'UPDATE', name: string): string =>
-      `CREATE OR REPLACE TRIGGER ${REFERENCE_SCHEMA}.${name} AFTER ${event} ON ${REFERENCE_TABLE} FOR EACH ROW
-         INSERT INTO ${PROBE_SCHEMA}.stamps (source_us, replica_us) VALUES (NEW.stamp_us, ${NOW_US})`;
-    try {
-      await connection.query(`CREATE DATABASE IF NOT EXISTS ${PROBE_SCHEMA}`);
-      await connection.query(
-        `CREATE TABLE IF NOT EXISTS ${PROBE_SCHEMA}.stamps (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, source_us BIGINT UNSIGNED NOT NULL, replica_us BIGINT UNSIGNED NOT NULL) ENGINE=InnoDB`,
-      );
-      await connection.query(`TRUNCATE TABLE ${PROBE_SCHEMA}.stamps`);
-      await connection.query(trigger('INSERT', TRIGGERS[0]));
-      await connection.query(trigger('UPDATE', TRIGGERS[1]));
-    } catch (error) {
-      await connection.end();
-      throw error;
-    }
-    return new ReferenceApplyStamps(connection);
+    return new ReferenceApplyStamps(await installStampProbe(replica, PROBE));
   }
 
   /** Replica stamp − source stamp of every stamped row applied since install, µs. */
@@ -57,11 +49,6 @@ export class ReferenceApplyStamps {
   }
 
   async remove(): Promise<void> {
-    try {
-      for (const trigger of TRIGGERS) await this.connection.query(`DROP TRIGGER IF EXISTS ${REFERENCE_SCHEMA}.${trigger}`);
-      await this.connection.query(`DROP DATABASE IF EXISTS ${PROBE_SCHEMA}`);
-    } finally {
-      await this.connection.end();
-    }
+    await removeStampProbe(this.connection, PROBE);
   }
 }
