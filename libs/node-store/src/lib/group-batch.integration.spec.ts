@@ -8,7 +8,7 @@ import { type AppliedPosition, readAppliedPosition } from './applier-position';
 import { applyGroups, type FetchedGroup, isRowGroup } from './group-applier';
 import { type NodeDatabase, openNodeDatabase } from './node-database';
 import { ensureNodeSchema } from './node-schema';
-import { INSERT_RUN_MAX_ROWS } from './row-applier';
+import { ApplyError, INSERT_RUN_MAX_ROWS, UPDATE_RUN_MAX_ROWS } from './row-applier';
 import { queryRows, type StoreKind } from './sql-dialect';
 import { TableCatalog } from './table-catalog';
 
@@ -121,6 +121,55 @@ describe.each<StoreKind>(['mariadb', 'sqlite'])('applyGroups (many groups, one t
     const stored = await rows();
     expect(stored).toHaveLength(count);
     expect(stored[count - 1]).toEqual({ id: `k${String(count - 1).padStart(5, '0')}`, v: String((count - 1) % 100) });
+  });
+
+  it('applies runs of updates of distinct rows, more than one statement takes, and a second update of a row after the first', async () => {
+    const count = UPDATE_RUN_MAX_ROWS + 5;
+    const ids = Array.from({ length: count }, (_, index) => `u${String(index).padStart(4, '0')}`);
+    await applyGroups(database, catalog, position, batchOf(...ids.map((id) => [insert(id, 'old')])), 'STRICT');
+    position = await readAppliedPosition(database.manager, TOPIC);
+    // One group per update, as memcached sets arrive; u0000 is updated twice, its second update ending the first run.
+    const updates = [...ids.map((id, index) => [update(id, 'old', String(index))]), [update(ids[0], '0', 'again')], [update(ids[1], '1', 'last')]];
+    await applyGroups(database, catalog, position, batchOf(...updates), 'STRICT');
+
+    const stored = await rows();
+    expect(stored).toHaveLength(count);
+    expect(stored[0]).toEqual({ id: ids[0], v: 'again' });
+    expect(stored[1]).toEqual({ id: ids[1], v: 'last' });
+    expect(stored[count - 1]).toEqual({ id: ids[count - 1], v: String(count - 1) });
+  });
+
+  it('STRICT: an update of a missing row in a run fails the batch with the exact error (1032), nothing applied', async () => {
+    await applyGroups(database, catalog, position, batchOf([insert('a')], [insert('c')]), 'STRICT');
+    position = await readAppliedPosition(database.manager, TOPIC);
+    const failing = batchOf([update('a', 'x', 'a2')], [update('b', 'x', 'b2')], [update('c', 'x', 'c2')]);
+    const error: unknown = await applyGroups(database, catalog, position, failing, 'STRICT').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApplyError);
+    expect(error).toMatchObject({ errno: 1032, message: expect.stringContaining('Update_rows event on table test.kv') });
+    expect(await rows()).toEqual([
+      { id: 'a', v: 'x' },
+      { id: 'c', v: 'x' },
+    ]);
+  });
+
+  it('IDEMPOTENT: an update of a missing row in a run is passed over, the others applied', async () => {
+    await applyGroups(database, catalog, position, batchOf([insert('a')], [insert('c')]), 'STRICT');
+    position = await readAppliedPosition(database.manager, TOPIC);
+    await applyGroups(database, catalog, position, batchOf([update('a', 'x', 'a2')], [update('b', 'x', 'b2')], [update('c', 'x', 'c2')]), 'IDEMPOTENT');
+    expect(await rows()).toEqual([
+      { id: 'a', v: 'a2' },
+      { id: 'c', v: 'c2' },
+    ]);
+  });
+
+  it('an update that changes nothing in a run is no missing row', async () => {
+    await applyGroups(database, catalog, position, batchOf([insert('a')], [insert('b')]), 'STRICT');
+    position = await readAppliedPosition(database.manager, TOPIC);
+    await applyGroups(database, catalog, position, batchOf([update('a', 'x', 'x')], [update('b', 'x', 'b2')]), 'STRICT');
+    expect(await rows()).toEqual([
+      { id: 'a', v: 'x' },
+      { id: 'b', v: 'b2' },
+    ]);
   });
 
   it('refuses a batch holding a statement group: a statement commits implicitly and goes alone', async () => {

@@ -138,17 +138,76 @@ function insertRunEnd(events: readonly RowEvent[], start: number): number {
   return end;
 }
 
+/** Most rows in one multi-row UPDATE (two values per row and column, one per row for the key). */
+export const UPDATE_RUN_MAX_ROWS = 200;
+
+type UpdateEvent = RowEvent & { type: 'update' };
+
 /**
- * Applies row events in order, a run of inserts into one table as one multi-row INSERT (one
- * round trip for the run). The rows land as the single inserts would: in order, an IDEMPOTENT
+ * The end of the run of updates starting at `start` that one multi-row UPDATE can carry: same
+ * table, same columns, each found by the table's one key column (unchanged by the update), no
+ * key twice.
+ */
+function updateRunEnd(events: readonly RowEvent[], start: number, key: string): number {
+  const first = events[start];
+  if (first.type !== 'update') return start + 1;
+  const columns = Object.keys(first.after).join('\0');
+  const keys = new Set<string | null>();
+  let end = start;
+  while (end < events.length && end - start < UPDATE_RUN_MAX_ROWS) {
+    const next = events[end];
+    if (next.type !== 'update' || next.schema !== first.schema || next.table !== first.table || Object.keys(next.after).join('\0') !== columns) break;
+    const value = next.before[key];
+    if (value === null || value === undefined || next.after[key] !== value || keys.has(value)) break;
+    keys.add(value);
+    end++;
+  }
+  return Math.max(end, start + 1);
+}
+
+/**
+ * A run of updates as one statement: each column set with a CASE on the key, the rows found by
+ * the key (IN, the column's own comparison). When it does not change exactly the run's rows
+ * (one missing, a collation that makes two keys one row, an error), the run is applied again
+ * event by event, which reports the exact error or, IDEMPOTENT, passes over the missing row;
+ * setting a row to its after image twice changes nothing.
+ */
+async function applyUpdateRun(manager: EntityManager, catalog: TableCatalog, shape: TableShape, run: readonly UpdateEvent[], mode: ReplicaExecMode): Promise<void> {
+  const dialect = dialectOf(manager);
+  const { schema, table } = run[0];
+  const key = shape.key[0];
+  const quotedKey = dialect.quoteIdentifier(key);
+  const columns = Object.keys(run[0].after).filter((column) => column !== key);
+  for (const event of run) checkLimits(shape, event.after);
+  const cases = run.map(() => 'WHEN ? THEN ?').join(' ');
+  const set = columns.map((column) => `${dialect.quoteIdentifier(column)} = CASE ${quotedKey} ${cases} END`).join(', ');
+  const values: (string | null)[] = [];
+  for (const column of columns) for (const event of run) values.push(event.before[key], event.after[column]);
+  for (const event of run) values.push(event.before[key]);
+  const sql = `UPDATE ${dialect.qualifiedTable(schema, table)} SET ${set} WHERE ${quotedKey} IN (${run.map(() => '?').join(', ')})`;
+  const changed = columns.length === 0 ? -1 : await executeWrite(manager, sql, values).catch(() => -1);
+  if (changed === run.length) return;
+  for (const event of run) await applyRowEvent(manager, catalog, event, mode);
+}
+
+/**
+ * Applies row events in order: a run of inserts into one table as one multi-row INSERT, a run of
+ * updates of distinct rows of a table with a one-column key as one multi-row UPDATE (one round
+ * trip for the run). The rows land as the single events would: in order, an IDEMPOTENT
  * overwrite of an earlier row by a later one included. A failing run does not say which row
  * failed: callers that need the exact error re-apply event by event (applyRowEvent).
  */
 export async function applyRowEvents(manager: EntityManager, catalog: TableCatalog, events: readonly RowEvent[], mode: ReplicaExecMode): Promise<void> {
   for (let start = 0; start < events.length; ) {
-    const end = insertRunEnd(events, start);
-    if (end - start === 1) await applyRowEvent(manager, catalog, events[start], mode);
-    else await applyInsertRun(manager, catalog, events.slice(start, end) as (RowEvent & { type: 'insert' })[], mode);
+    const event = events[start];
+    let end = insertRunEnd(events, start);
+    if (end - start > 1) await applyInsertRun(manager, catalog, events.slice(start, end) as (RowEvent & { type: 'insert' })[], mode);
+    else if (event.type === 'update') {
+      const shape = await catalog.shape(manager, event.schema, event.table);
+      end = shape.key.length === 1 ? updateRunEnd(events, start, shape.key[0]) : start + 1;
+      if (end - start > 1) await applyUpdateRun(manager, catalog, shape, events.slice(start, end) as UpdateEvent[], mode);
+      else await applyRowEvent(manager, catalog, event, mode);
+    } else await applyRowEvent(manager, catalog, event, mode);
     start = end;
   }
 }
