@@ -1,14 +1,17 @@
 /**
- * Group commit, end to end: memcached writes from many connections share Kafka transactions,
- * each still its own group; writes to one key keep their order on the source and every replica;
- * a failed Kafka commit fails every write of its batch and none of them reaches the store; and a
- * crash amid a batch's database commits, which run at once, loses nothing acknowledged and
+ * Group commit, end to end: memcached writes from many connections share Kafka transactions and
+ * database transactions (keyed batches), each still its own group; writes to one key keep their
+ * order on the source and every replica; a failed Kafka commit fails every write of its batch and
+ * none of them reaches the store; a crash between a keyed batch's log commit and its database
+ * commit loses nothing (the restart applies the batch from the log); and a crash amid a batch
+ * of SQL transactions' database commits, which run at once, loses nothing acknowledged and
  * applies nothing twice, whichever of them committed.
  */
 import { type BinlogGroup, decodeBinlogGroup } from '@kbinlog/binlog';
 import {
   type MariaDbServer,
   MemcachedTestClient,
+  SQL_ACCOUNT,
   nodeFlags,
   readTopic,
   replayTable,
@@ -23,6 +26,7 @@ import {
   waitUntilReplicated,
   writeSourceAssignment,
 } from '@kbinlog/testing';
+import { createConnection } from 'mysql2/promise';
 
 const infra = testInfra();
 const DEMO = { schema: 'test', table: 'demo_test', keyColumn: 'c1' };
@@ -79,17 +83,43 @@ async function notStored(clients: readonly MemcachedTestClient[], prefix: string
   return replies.flat().filter((reply) => reply !== STORED);
 }
 
+/** Ten SQL clients insert c-0…c-9 at once, each an autocommit transaction; "STORED" for each acknowledged. */
+async function insertTogether(source: RunningService): Promise<string[]> {
+  const port = (await sourceStatus(source)).Mysql_Port;
+  if (port === null) throw new Error('the source runs without a MySQL port');
+  const connections = await Promise.all(Array.from({ length: 10 }, () => createConnection({ host: '127.0.0.1', port, ...SQL_ACCOUNT })));
+  try {
+    // Each session's first statement is its slowest (the front door's setup): none of them a write, so the inserts arrive together.
+    await Promise.all(connections.map((connection) => connection.query('SELECT c1 FROM test.demo_test LIMIT 1')));
+    return await Promise.all(
+      connections.map((connection, index) =>
+        connection.query('INSERT INTO test.demo_test (c1, c2) VALUES (?, ?)', [`c-${index}`, `v-c-${index}`]).then(
+          () => STORED,
+          (error: Error) => `error: ${error.message}`,
+        ),
+      ),
+    );
+  } finally {
+    for (const connection of connections) connection.destroy();
+  }
+}
+
 /**
  * The crash cases: a source on its own server whose batches wait (up to 1 s) for ten commits,
- * started with `fault`; ten clients set c-0…c-9 at once. What the store held before, the
+ * started with `fault`; ten clients write c-0…c-9 at once, as memcached sets (one keyed batch)
+ * or as SQL inserts (one batch of session transactions). What the store held before, the
  * replies, and the keys acknowledged.
  */
-async function tenWritesUnder(flags: readonly string[], fault: string, server: MariaDbServer) {
+async function tenWritesUnder(flags: readonly string[], fault: string, server: MariaDbServer, through: 'memcached' | 'sql') {
   const source = await startService('source', [...flags, ...['--group-commit-max-batch', '10', '--group-commit-max-wait-us', '1000000', '--fault-injection', fault]]);
   const seeded = await tableByKey(server);
-  const clients = await connectClients(source, 10);
-  const replies = await setTogether(clients, (index) => `c-${index}`);
-  for (const client of clients) client.close();
+  let replies: string[];
+  if (through === 'sql') replies = await insertTogether(source);
+  else {
+    const clients = await connectClients(source, 10);
+    replies = await setTogether(clients, (index) => `c-${index}`);
+    for (const client of clients) client.close();
+  }
   const acknowledged = replies.flatMap((reply, index) => (reply === STORED ? [`c-${index}`] : []));
   return { source, seeded, acknowledged };
 }
@@ -201,7 +231,7 @@ describe('group commit when the Kafka commit fails', () => {
   it('fails every write of the batch, stores none of them, and takes later writes', async () => {
     expect(await setTogether(clients, (index) => `ok-${index}`)).toEqual(Array(10).fill(STORED));
     const failed = await setTogether(clients, (index) => `bad-${index}`);
-    for (const reply of failed) expect(reply).toMatch(/^SERVER_ERROR transaction not committed: injected fault: fail-log-commit\r\n$/);
+    for (const reply of failed) expect(reply).toMatch(/^SERVER_ERROR write not stored: injected fault: fail-log-commit\r\n$/);
     // The abort's outcome is known (nothing reached the log): the source stays up.
     expect(await setTogether(clients, (index) => `after-${index}`)).toEqual(Array(10).fill(STORED));
     expect(source.process.exitCode).toBeNull();
@@ -219,7 +249,43 @@ describe('group commit when the Kafka commit fails', () => {
   });
 });
 
-describe('a source killed between the database commits of a batch', () => {
+describe('a source killed between the log commit and the database commit of a keyed batch', () => {
+  const server = infra.mariadb[1];
+  const cluster = uniqueClusterName('gckeyed');
+  const topic = `kbinlog.${cluster}.binlog`;
+  const flags = [...nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 }), '--memcached-port', '0', '--mysql-port', '0'];
+  let restarted: RunningService | undefined;
+
+  beforeAll(async () => {
+    await resetNodeDatabases(server);
+  });
+
+  afterAll(async () => {
+    await restarted?.stop();
+  });
+
+  it('acknowledges none of the batch, and at restart applies all of it from the log, each write its own group', async () => {
+    const { source: crashing, seeded, acknowledged } = await tenWritesUnder(flags, 'after-log-commit@1', server, 'memcached');
+    await crashing.stop();
+    expect(crashing.process.signalCode).toBe('SIGKILL');
+    expect(acknowledged).toEqual([]);
+    // One database transaction for the batch: it never committed, so none of it is stored.
+    expect([...(await tableByKey(server)).keys()].filter((key) => key.startsWith('c-'))).toEqual([]);
+
+    const recovered = await startService('source', flags);
+    restarted = recovered;
+    expect(recovered.output.filter((line) => line.includes('"event":"applier.stopped"'))).toEqual([]);
+    const batch = batchOf(await loggedGroups(topic, recovered));
+    expect(batch).toHaveLength(10);
+    expect(transactionsOf(batch)).toBe(1);
+    expect(catchUpFrom(recovered)).toBe(String(batch[0].offset));
+    const stored = await expectStoreEqualsLog(recovered, topic, server, seeded);
+    for (let index = 0; index < 10; index++) expect(stored.get(`c-${index}`)?.['c2']).toBe(`v-c-${index}`);
+    expect((await sourceStatus(recovered)).Executed_Gtid_Set).toMatch(/^[0-9a-f-]{36}:1-10$/);
+  });
+});
+
+describe('a source killed between the database commits of a batch of SQL transactions', () => {
   const server = infra.mariadb[3];
   const cluster = uniqueClusterName('gccrash');
   const topic = `kbinlog.${cluster}.binlog`;
@@ -235,7 +301,7 @@ describe('a source killed between the database commits of a batch', () => {
   });
 
   it('loses no acknowledged write and applies none twice, whichever of the batch committed: after restart the store equals the log', async () => {
-    const { source: crashing, seeded, acknowledged } = await tenWritesUnder(flags, 'after-session-commit@5', server);
+    const { source: crashing, seeded, acknowledged } = await tenWritesUnder(flags, 'after-session-commit@5', server, 'sql');
     await crashing.stop();
     expect(crashing.process.signalCode).toBe('SIGKILL');
     expect(acknowledged.length).toBeLessThanOrEqual(5);
@@ -271,7 +337,7 @@ describe('a source killed between the database commits of a batch', () => {
   });
 });
 
-describe('a source whose database refused one commit in the middle of a batch', () => {
+describe('a source whose database refused one commit in the middle of a batch of SQL transactions', () => {
   const server = infra.mariadb[5];
   const cluster = uniqueClusterName('gchole');
   const topic = `kbinlog.${cluster}.binlog`;
@@ -287,7 +353,7 @@ describe('a source whose database refused one commit in the middle of a batch', 
   });
 
   it('stops with the batch committed but its third transaction, and at restart fills that hole alone', async () => {
-    const { source: failing, seeded, acknowledged } = await tenWritesUnder(flags, 'fail-session-commit@3', server);
+    const { source: failing, seeded, acknowledged } = await tenWritesUnder(flags, 'fail-session-commit@3', server, 'sql');
     await waitFor(() => failing.process.exitCode !== null, { description: 'the source to stop', timeoutMs: 10_000 });
     expect(failing.process.exitCode).toBe(70);
     const committed = [...(await tableByKey(server)).keys()].filter((key) => key.startsWith('c-'));

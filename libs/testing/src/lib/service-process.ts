@@ -150,6 +150,8 @@ export interface SourceStatus {
   readonly Position: string;
   readonly Executed_Gtid_Set: string;
   readonly Memcached_Port: number;
+  /** The MySQL port, null when the source runs without one. */
+  readonly Mysql_Port: number | null;
 }
 
 export function sourceStatus(source: RunningService): Promise<SourceStatus> {

@@ -1,4 +1,4 @@
-import type { RowEvent, RowImage } from '@kbinlog/binlog';
+import type { RowImage } from '@kbinlog/binlog';
 import {
   type ConfigOptions,
   type Container,
@@ -8,7 +8,7 @@ import {
   joinValues,
   splitValue,
 } from '@kbinlog/innodb-memcache';
-import { applyRowEvent, dialectOf, queryRows, type TableCatalog } from '@kbinlog/node-store';
+import { dialectOf, queryRows } from '@kbinlog/node-store';
 import type { EntityManager } from 'typeorm';
 
 /** A memcached item as a container's row holds it. */
@@ -76,51 +76,4 @@ export function columnsOf(container: Container, options: ConfigOptions, key: str
     columns[container.expiry.name] = String(Math.min(item.expiresAt, max));
   }
   return columns;
-}
-
-/**
- * The row events a write's own connection captured, taken out of the capture (on MariaDB the SQL
- * front door's triggers record memcached writes too): the rows exactly as the server stored
- * them, as a SQL write logs them. Empty for a table without capture triggers.
- */
-export type OwnCapture = (manager: EntityManager) => Promise<RowEvent[]>;
-
-/**
- * Writes a row change through the same applier replicas use and returns the events to log: what
- * the capture recorded of it, or else (no capture: SQLite, a table the triggers cannot capture)
- * the change with its after image read back, so that it is the full row as stored (defaults and
- * unmapped columns included). An update that changed nothing is not logged, as MySQL's row
- * format logs no unchanged row.
- */
-export async function writeRow(
-  manager: EntityManager,
-  catalog: TableCatalog,
-  container: Container,
-  key: string,
-  change: { before: RowImage | undefined; columns: Record<string, string | null> | undefined },
-  capture: OwnCapture | undefined,
-): Promise<RowEvent[]> {
-  const { schema, table } = container;
-  const partial: RowEvent =
-    change.columns === undefined
-      ? { type: 'delete', schema, table, before: requiredBefore(change.before) }
-      : change.before
-        ? { type: 'update', schema, table, before: change.before, after: { ...change.before, ...change.columns } }
-        : { type: 'insert', schema, table, after: change.columns };
-  await applyRowEvent(manager, catalog, partial, 'STRICT');
-  if (capture) {
-    const captured = await capture(manager);
-    if (captured.length > 0) return captured;
-  }
-  if (partial.type === 'delete') return [partial];
-  const dialect = dialectOf(manager);
-  const rows = await queryRows<RowImage>(manager, `SELECT * FROM ${dialect.qualifiedTable(schema, table)} WHERE ${dialect.quoteIdentifier(container.key.name)} = ?`, [key]);
-  const after = rows[0];
-  if (!after) throw new Error(`row ${key} vanished from ${schema}.${table} inside its own transaction`);
-  return [{ ...partial, after }];
-}
-
-function requiredBefore(before: RowImage | undefined): RowImage {
-  if (!before) throw new Error('a delete needs the row it deletes');
-  return before;
 }

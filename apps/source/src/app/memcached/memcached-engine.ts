@@ -32,11 +32,11 @@ import {
   type ValueHit,
   versionReply,
 } from '@kbinlog/memcached-protocol';
-import { ApplyError, ER_DATA_TOO_LONG, mysqlQualifiedTable, type TableCatalog } from '@kbinlog/node-store';
+import { ApplyError, ER_DATA_TOO_LONG, mysqlQualifiedTable } from '@kbinlog/node-store';
 import type { DataSource } from 'typeorm';
 import { WriteRefusedError } from '../write-path/binlog-committer';
 import type { WritePath } from '../write-path/node-writes';
-import { columnsOf, isLive, type Item, type OwnCapture, readRow, type StoredRow, writeRow } from './container-items';
+import { columnsOf, isLive, type Item, itemOf, readRow, type StoredRow } from './container-items';
 import type { ReadCache } from './read-cache';
 import type { InnodbMapping } from './innodb-mapping';
 import type { CommandHandler, MemcachedSession } from './memcached-server';
@@ -85,12 +85,9 @@ export class MemcachedEngine implements CommandHandler {
     private readonly mapping: InnodbMapping,
     private readonly database: DataSource,
     private readonly writes: WritePath,
-    private readonly catalog: TableCatalog,
     private readonly version: string,
     private readonly connections: () => number,
     private readonly onInternalError: (error: unknown) => void,
-    /** Where the store captures its writes (MariaDB's SQL front door): the events to log come from there. */
-    private readonly ownCapture?: OwnCapture,
     /** Rows recent gets read, kept coherent by the source's write path (see ReadCache). */
     private readonly readCache?: ReadCache,
   ) {
@@ -360,24 +357,22 @@ export class MemcachedEngine implements CommandHandler {
   }
 
   /**
-   * Applies a write decision to each store of the plan. Table writes run inside the committer's
-   * database transaction under a row lock, and are logged before they commit.
+   * Applies a write decision to each store of the plan. A table write is a keyed write of the
+   * key's row: decided under its row lock, logged before it commits.
    */
   private async mutate(container: Container, key: string, stores: readonly string[], decide: Decide): Promise<Buffer> {
     let decision: Decision | undefined;
     if (stores.includes('table')) {
-      decision = await this.writes.write(async (manager) => {
-        const row: StoredRow | undefined = await readRow(manager, container, this.mapping.options, key, true);
-        const live = isLive(row, nowSeconds()) ? row : undefined;
-        const decided = decide(live?.item, container);
-        const events: RowEvent[] = [];
-        if (decided.store === null && live) {
-          events.push(...(await writeRow(manager, this.catalog, container, key, { before: live.image, columns: undefined }, this.ownCapture)));
-        } else if (decided.store) {
-          const columns = columnsOf(container, this.mapping.options, key, decided.store);
-          events.push(...(await writeRow(manager, this.catalog, container, key, { before: row?.image, columns }, this.ownCapture)));
-        }
-        return { events, result: decided };
+      decision = await this.writes.writeKeyed<Decision>({
+        schema: container.schema,
+        table: container.table,
+        keyColumn: container.key.name,
+        key,
+        decide: (image) => {
+          const row: StoredRow | undefined = image && { image, item: itemOf(container, this.mapping.options, image) };
+          const decided = decide(isLive(row, nowSeconds()) ? row.item : undefined, container);
+          return { change: this.changeOf(container, key, row, decided), result: decided };
+        },
       });
     }
     if (stores.includes('memory')) {
@@ -387,6 +382,15 @@ export class MemcachedEngine implements CommandHandler {
       else if (memoryDecision.store) this.memory.set(container.name, key, memoryDecision.store);
     }
     return decision?.reply ?? NOTHING;
+  }
+
+  /** The row change a decision makes: a delete of a live row, an insert or an update of the stored one (expired rows included). */
+  private changeOf(container: Container, key: string, row: StoredRow | undefined, decided: Decision): RowEvent | undefined {
+    const { schema, table } = container;
+    if (decided.store === null) return isLive(row, nowSeconds()) ? { type: 'delete', schema, table, before: row.image } : undefined;
+    if (!decided.store) return undefined;
+    const columns = columnsOf(container, this.mapping.options, key, decided.store);
+    return row ? { type: 'update', schema, table, before: row.image, after: { ...row.image, ...columns } } : { type: 'insert', schema, table, after: columns };
   }
 
   private liveMemoryItem(container: Container, key: string): Item | undefined {

@@ -69,8 +69,8 @@ function withTimeout(work: Promise<unknown> | undefined, ms: number): Promise<un
   return Promise.race([work, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
 }
 
-/** Connections of the source's pool beyond a full group-commit batch. */
-const CONNECTIONS_BESIDE_BATCH = 10;
+/** Connections of the source's pool beyond a full group-commit batch (one of them the keyed batches'). */
+const CONNECTIONS_BESIDE_BATCH = 11;
 
 /** Why a promotion or demotion was refused or failed; the HTTP edge maps the code. */
 export class RoleChangeError extends Error {
@@ -492,6 +492,8 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
           setImmediate(() => process.exit(70));
         },
         onStored: (events) => this.readCache.invalidate(events),
+        // On MariaDB the SQL front door's triggers capture memcached writes too: those are the events to log.
+        capture: this.database.store === 'mariadb' ? takeOwnCapture : undefined,
         onFenced: (error) => {
           // Fenced means demoted: a newer source holds the writer id; this node applies its log.
           this.logger.warn({ event: 'source.fenced', error: String(error), msg: 'fenced by a newer writer: demoting to replica' });
@@ -517,11 +519,9 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
   /** Read at every promotion, as the plugin reads it at start: the cas counter resumes above what the log brought. */
   private async memcachedEngine(): Promise<MemcachedEngine> {
     const mapping = await loadInnodbMapping(this.database.reader);
-    return new MemcachedEngine(mapping, this.database.reader, this.writes, this.catalog, `${KBINLOG_VERSION}-kbinlog`,
+    return new MemcachedEngine(mapping, this.database.reader, this.writes, `${KBINLOG_VERSION}-kbinlog`,
       () => this.server.connections,
       (error) => this.logger.error({ event: 'memcached.internal_error', error: error instanceof Error ? error.stack : String(error), msg: 'command failed' }),
-      // On MariaDB the SQL front door's triggers capture memcached writes too: those are the events to log.
-      this.database.store === 'mariadb' ? takeOwnCapture : undefined,
       this.readCache,
     );
   }

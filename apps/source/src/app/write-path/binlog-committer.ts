@@ -4,6 +4,7 @@ import { aloneAt, type AppliedPosition, applyGroup, type BatchPlace, dialectOf, 
 import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { FaultInjection } from './fault-injection';
+import { KeyedBatchConflict, keyedAddress, type KeyedOutcome, type KeyedWrite, type OwnCapture, runKeyedBatch, runKeyedWrite } from './keyed-write';
 import { Permits } from './permits';
 
 /** A write: runs inside the batch's database transaction, applying and returning its row events. */
@@ -37,6 +38,7 @@ export interface SessionTransaction {
 type Settle = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
 type Job =
   | ({ kind: 'rows'; write: RowWrite<unknown> } & Settle)
+  | ({ kind: 'keyed'; write: KeyedWrite<unknown> } & Settle)
   | ({ kind: 'statement'; event: StatementEvent } & Settle)
   | ({ kind: 'session'; transaction: SessionTransaction } & Settle)
   | ({ kind: 'executed-statement'; event: StatementEvent } & Settle)
@@ -57,8 +59,9 @@ export interface CommitterOptions {
    */
   readonly groupCommitMaxBatch: number;
   /**
-   * How long a batch smaller than groupCommitMaxBatch waits for more commits before it starts
-   * (binlog_group_commit_sync_delay); 0: a batch is what queued while the previous commit ran.
+   * How long a batch (of session commits, or of keyed writes) smaller than groupCommitMaxBatch
+   * waits for more before it starts (binlog_group_commit_sync_delay); 0: a batch is what queued
+   * while the previous commit ran.
    */
   readonly groupCommitMaxWaitUs: number;
   /** Called when the outcome of a Kafka commit is unknown or the store lags the log: exit and recover. */
@@ -70,6 +73,12 @@ export interface CommitterOptions {
   readonly onFenced: (error: unknown) => void;
   /** Called once a group's events are committed in the store, before its client hears of it. */
   readonly onStored?: (events: readonly (RowEvent | StatementEvent)[]) => void;
+  /**
+   * How the store records a connection's own row changes (MariaDB's capture triggers). With it,
+   * and wBatchSize 1, keyed writes queued together share one database transaction (see
+   * commitKeyedBatch); without it each runs alone and its after image is read back.
+   */
+  readonly capture?: OwnCapture;
 }
 
 /** The refusal every write gets once a newer writer fenced this one. */
@@ -109,6 +118,12 @@ export class BinlogCommitter {
   private readonly readCommittedSessions = new WeakSet<object>();
   /** Wakes a batch waiting (groupCommitMaxWaitUs) once enough sessions queued. */
   private batchFull: (() => void) | undefined;
+  /**
+   * The connection keyed batches run on, kept between batches, its session set up once: READ
+   * COMMITTED, and no lock waits (innodb_lock_wait_timeout 0). A batch runs inside the queue, so
+   * it must never wait for a row lock: the transaction holding it may be queued behind it.
+   */
+  private batchRunner: QueryRunner | undefined;
 
   constructor(
     private readonly database: DataSource,
@@ -130,6 +145,24 @@ export class BinlogCommitter {
     // SQLite has one writer connection: its writes take turns inside the queue.
     if (this.options.wBatchSize === 1 && dialectOf(this.database).store === 'mariadb') return this.writeAlone(write);
     return new Promise<T>((resolve, reject) => this.enqueue({ kind: 'rows', write, resolve: resolve as (value: unknown) => void, reject }));
+  }
+
+  /**
+   * A write of one row by its unique key. With wBatchSize 1 on a store that captures its own
+   * changes, it queues as it is and runs in the next keyed batch: one database transaction for
+   * the batch's writes, each still its own group. Otherwise it is an ordinary write.
+   */
+  writeKeyed<T>(write: KeyedWrite<T>): Promise<T> {
+    if (!this.batchesKeyedWrites) return this.write(this.alone(write));
+    return new Promise<T>((resolve, reject) => this.enqueue({ kind: 'keyed', write, resolve: resolve as (value: unknown) => void, reject }));
+  }
+
+  private get batchesKeyedWrites(): boolean {
+    return this.options.wBatchSize === 1 && this.options.capture !== undefined && dialectOf(this.database).store === 'mariadb';
+  }
+
+  private alone<T>(write: KeyedWrite<T>): RowWrite<T> {
+    return (manager) => runKeyedWrite(manager, this.catalog, write, this.options.capture);
   }
 
   /**
@@ -242,6 +275,7 @@ export class BinlogCommitter {
   refuse(reason: string): void {
     this.refusal = reason;
     for (const job of this.queue.splice(0)) this.refuseJob(job, reason);
+    if (!this.busy) void this.releaseBatchRunner();
   }
 
   /** A refused session transaction is rolled back too: its connection must not stay inside it. */
@@ -256,22 +290,23 @@ export class BinlogCommitter {
       return;
     }
     this.queue.push(job);
-    if (this.batchFull && this.sessionsAtHead() >= this.options.groupCommitMaxBatch) this.batchFull();
+    if (this.batchFull && this.batchAtHead() >= this.options.groupCommitMaxBatch) this.batchFull();
     void this.pump();
   }
 
-  /** How many session commits wait at the head of the queue, up to the batch limit. */
-  private sessionsAtHead(): number {
+  /** How many jobs of the head's kind (session commits, keyed writes) wait at the head of the queue, up to the batch limit. */
+  private batchAtHead(): number {
     const limit = Math.min(this.queue.length, this.options.groupCommitMaxBatch);
+    const kind = this.queue[0]?.kind;
     let count = 0;
-    while (count < limit && this.queue[count].kind === 'session') count++;
+    while (count < limit && this.queue[count].kind === kind) count++;
     return count;
   }
 
   /** With a maximum wait, a short batch waits for more commits to queue (or the wait to end). */
   private async waitForBatch(): Promise<void> {
     const waitMs = this.options.groupCommitMaxWaitUs / 1000;
-    if (waitMs <= 0 || this.sessionsAtHead() >= this.options.groupCommitMaxBatch) return;
+    if (waitMs <= 0 || this.batchAtHead() >= this.options.groupCommitMaxBatch) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => this.batchFull?.(), waitMs);
       this.batchFull = () => {
@@ -293,13 +328,16 @@ export class BinlogCommitter {
           await this.commitStatement(first);
         } else if (first.kind === 'session') {
           await this.waitForBatch();
-          await this.commitSessionBatch(this.queue.splice(0, this.sessionsAtHead()) as Extract<Job, { kind: 'session' }>[]);
+          await this.commitSessionBatch(this.queue.splice(0, this.batchAtHead()) as Extract<Job, { kind: 'session' }>[]);
         } else if (first.kind === 'executed-statement') {
           this.queue.shift();
           await this.logStatement(first);
         } else if (first.kind === 'heartbeat') {
           this.queue.shift();
           await this.commitHeartbeat(first);
+        } else if (first.kind === 'keyed') {
+          await this.waitForBatch();
+          await this.commitKeyedBatch(this.takeKeyedBatch());
         } else {
           let count = 0;
           while (count < this.queue.length && count < this.options.wBatchSize && this.queue[count].kind === 'rows') count++;
@@ -308,7 +346,117 @@ export class BinlogCommitter {
       }
     } finally {
       this.busy = false;
+      // A refused committer is done: its batch connection goes back to the pool.
+      if (this.refusal) await this.releaseBatchRunner();
     }
+  }
+
+  /** The keyed writes at the head of the queue, up to a batch, stopping before a second write of a key. */
+  private takeKeyedBatch(): Extract<Job, { kind: 'keyed' }>[] {
+    const keys = new Set<string>();
+    let count = 0;
+    while (count < this.queue.length && count < this.options.groupCommitMaxBatch) {
+      const job = this.queue[count];
+      if (job.kind !== 'keyed' || keys.has(keyedAddress(job.write))) break;
+      keys.add(keyedAddress(job.write));
+      count++;
+    }
+    return this.queue.splice(0, count) as Extract<Job, { kind: 'keyed' }>[];
+  }
+
+  private async openBatchRunner(): Promise<QueryRunner> {
+    if (this.batchRunner) return this.batchRunner;
+    const runner = this.database.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+      await runner.query('SET SESSION innodb_lock_wait_timeout = 0');
+    } catch (error) {
+      await runner.release().catch(() => undefined);
+      throw error;
+    }
+    this.batchRunner = runner;
+    return runner;
+  }
+
+  private async releaseBatchRunner(): Promise<void> {
+    const runner = this.batchRunner;
+    this.batchRunner = undefined;
+    await runner?.release().catch(() => undefined);
+  }
+
+  /**
+   * Keyed writes of distinct keys, in one database transaction on the batch connection: each
+   * decided from its locked row and logged as its own group, all the groups in one Kafka
+   * transaction, then one position (after the last group: the transaction applied all of them)
+   * and one commit. MySQL's binlog group commit, carried down to the store: each write keeps its
+   * own GTID and replicas apply it as its own transaction. A batch that cannot run as one (a row
+   * lock held elsewhere: the batch connection does not wait) rolls back untouched, and its writes
+   * run alone, outside the queue, where waiting for a lock is safe.
+   */
+  private async commitKeyedBatch(jobs: Extract<Job, { kind: 'keyed' }>[]): Promise<void> {
+    let runner: QueryRunner;
+    let outcomes: KeyedOutcome[];
+    try {
+      runner = await this.openBatchRunner();
+    } catch {
+      this.runAlone(jobs);
+      return;
+    }
+    try {
+      await runner.startTransaction();
+      outcomes = await runKeyedBatch(runner.manager, this.catalog, jobs.map((job) => job.write), this.options.capture as OwnCapture);
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      // A server's refusal (a lock, a duplicate) leaves the connection usable; anything else may not have.
+      if (!(error instanceof KeyedBatchConflict) && typeof (error as { errno?: unknown }).errno !== 'number') await this.releaseBatchRunner();
+      this.runAlone(jobs);
+      return;
+    }
+    let transaction: BinlogTransaction | undefined;
+    let logCommitted = false;
+    try {
+      const before = this.applied;
+      const groups: BinlogGroup[] = [];
+      const grouped: number[] = [];
+      let executed = before.executedGtids;
+      outcomes.forEach((outcome, index) => {
+        if (!outcome.ok || outcome.events.length === 0) return;
+        const group = this.nextGroup(outcome.events, { ...before, executedGtids: executed });
+        groups.push(group);
+        grouped.push(index);
+        executed = executed.add(parseGtid(group.gtid));
+      });
+      let end = before;
+      if (groups.length > 0) {
+        transaction = await this.writer.begin();
+        const offsets = await transaction.appendAll(groups);
+        groups.forEach((group, index) => (end = positionAfter(end, offsets[index], group)));
+        await writeAppliedPosition(runner.manager, end, aloneAt(offsets[offsets.length - 1]));
+        await this.commitLog(transaction);
+        logCommitted = true;
+      }
+      await runner.commitTransaction();
+      this.applied = end;
+      for (const index of grouped) this.options.onStored?.((outcomes[index] as Extract<KeyedOutcome, { ok: true }>).events);
+      outcomes.forEach((outcome, index) => (outcome.ok ? jobs[index].resolve(outcome.result) : jobs[index].reject(outcome.error)));
+    } catch (error) {
+      if (logCommitted) {
+        this.refuse('the store lags the binlog');
+        this.options.onFatal('database commit failed after the binlog commit', error);
+      } else {
+        this.fenced(error);
+        await transaction?.abort().catch(() => undefined);
+      }
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      const reason = this.refusal ?? `write not stored: ${error instanceof Error ? error.message : String(error)}`;
+      for (const job of jobs) job.reject(new WriteRefusedError(reason));
+    }
+  }
+
+  /** Each write in its own transaction, outside the queue (it queues again to commit). */
+  private runAlone(jobs: readonly Extract<Job, { kind: 'keyed' }>[]): void {
+    for (const job of jobs) void this.writeAlone(this.alone(job.write)).then(job.resolve, job.reject);
   }
 
   /** The next group after `after` (by default the store's position): its GTID follows the last one. */

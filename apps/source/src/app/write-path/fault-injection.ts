@@ -3,13 +3,15 @@
  * moments. The n-th time the write path passes a crash point, the process kills itself with
  * SIGKILL, as a power cut would; at a failure point it throws instead, as a broker would answer.
  *
- * - after-log-commit: crash after a Kafka commit, before the store commits.
- * - after-session-commit: crash when the n-th database commit of a group-commit batch completes
+ * - after-log-commit: crash after a Kafka commit, before the store commits (a keyed batch of
+ *   memcached writes commits once, so none of it is stored).
+ * - after-session-commit: crash when the n-th database commit of a batch of session
+ *   transactions (SQL commits, writes run alone) completes
  *   (counted over all batches); the batch's commits run at once, so any subset of the rest may
  *   have committed too, or not.
  * - fail-log-commit: the n-th Kafka commit throws instead of committing; the committer aborts the
  *   transaction, so its outcome is known (nothing reached the log) and the source stays up.
- * - fail-session-commit: the n-th database commit of a group-commit batch (counted over all
+ * - fail-session-commit: the n-th database commit of a batch of session transactions (counted over all
  *   batches) throws instead of committing, as a lost connection would, after the Kafka commit:
  *   the batch's other transactions commit, that one does not, and the source stops (a hole in the
  *   middle of a batch, which restart's catch-up fills).

@@ -1,5 +1,6 @@
 import type { StatementEvent } from '@kbinlog/binlog';
 import type { BinlogCommitter, RowWrite, SessionTransaction } from './binlog-committer';
+import type { KeyedWrite } from './keyed-write';
 import { ReadOnlyError } from './read-only';
 
 /** How a front door (memcached, SQL) reaches the write path, whatever the node's role. */
@@ -9,6 +10,7 @@ export interface WritePath {
   /** Runs a write from its front door on, or refuses it before it touches anything. */
   admit<T>(work: () => Promise<T>): Promise<T>;
   write<T>(write: RowWrite<T>): Promise<T>;
+  writeKeyed<T>(write: KeyedWrite<T>): Promise<T>;
   statement(event: StatementEvent): Promise<void>;
   commitSession(transaction: SessionTransaction): Promise<void>;
   logExecutedStatement(event: StatementEvent): Promise<void>;
@@ -66,6 +68,10 @@ export class NodeWrites implements WritePath {
 
   write<T>(write: RowWrite<T>): Promise<T> {
     return this.through((committer) => committer.write(write));
+  }
+
+  writeKeyed<T>(write: KeyedWrite<T>): Promise<T> {
+    return this.through((committer) => committer.writeKeyed(write));
   }
 
   statement(event: StatementEvent): Promise<void> {
