@@ -37,7 +37,11 @@ describe('a failover whose target stalls', () => {
       }, { description, timeoutMs: 60_000, intervalMs: 100 });
     const first = await recoveryWhen((recovery) => recovery.id !== before.recovery?.id, 'a recovery after node-1 was killed');
     expect(first).toMatchObject({ type: 'failover', from: 'node-1', to: 'node-2' });
-    const failed = await recoveryWhen((recovery) => recovery.id === first.id && recovery.state !== 'started', 'the failover to node-2 to end');
+    // The next recovery may replace the failed one within a poll, so its end is read from the topology topic.
+    const failed = await waitFor(async () => {
+      const ended = (await cluster.topologyHistory()).filter(({ key, record }) => key === 'recovery' && record['id'] === first.id && record['state'] !== 'started');
+      return (ended.at(-1)?.record as RecoveryView | undefined) ?? false;
+    }, { description: 'the failover to node-2 to end', timeoutMs: 60_000, intervalMs: 500 });
     expect(failed.state).toBe('failed');
     // The last answer: node-2's own bound (a 500 after 10 s) or, for the attempt after it, the call's timeout.
     expect(failed.detail).toMatch(/node-2 did not promote: no promotion within 20000 ms; last answer: .*(promotion step catch_up did not finish within the promotion bound of 10000 ms|aborted due to timeout)/);

@@ -36,7 +36,7 @@ export async function takeOwnCapture(manager: EntityManager): Promise<RowEvent[]
  * are ordered by UUID_SHORT() instead: a server-wide counter that only grows, takes no lock,
  * and no session setting can change.
  */
-export const CAPTURE_TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${CAPTURE_TABLE} (
+const CAPTURE_COLUMNS = `(
   connection_id BIGINT UNSIGNED NOT NULL,
   seq BIGINT UNSIGNED NOT NULL,
   schema_name VARCHAR(64) NOT NULL,
@@ -46,6 +46,20 @@ export const CAPTURE_TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${CAPTURE_TABLE} (
   after_image LONGTEXT NULL,
   PRIMARY KEY (connection_id, seq)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`;
+
+export const CAPTURE_TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${CAPTURE_TABLE} ${CAPTURE_COLUMNS}`;
+
+/**
+ * Each SQL session's own capture: a temporary table of the same name, which shadows the shared
+ * one for its session only, so the triggers its statements fire write there. A session runs at
+ * the client's isolation level (REPEATABLE READ by default), where TAKE_OWN_CAPTURE's range
+ * delete on the shared table would also lock the gap after the connection's rows until the
+ * commit: every session whose capture falls in it (a larger connection id) would wait for this
+ * one's group to be logged, and SQL transactions would reach the log one at a time. A session's
+ * own table is locked by nobody else, and, temporary, costs no redo. Pooled connections (the
+ * memcached writes, at READ COMMITTED: no gap locks) keep the shared table.
+ */
+export const SESSION_CAPTURE_TABLE_DDL = `CREATE TEMPORARY TABLE ${CAPTURE_TABLE} ${CAPTURE_COLUMNS}`;
 
 /** Schemas whose tables are never captured: the server's own and kbinlog's. */
 export const UNCAPTURED_SCHEMAS = ['mysql', 'information_schema', 'performance_schema', 'sys', 'kbinlog'] as const;

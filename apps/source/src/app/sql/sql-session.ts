@@ -7,7 +7,7 @@ import type { WritePath } from '../write-path/node-writes';
 import { READ_ONLY_SQL_ERROR, ReadOnlyError } from '../write-path/read-only';
 import { BackendConnection, DatabaseError, type StatementResult } from './backend-connection';
 import type { CaptureTriggers } from './capture-triggers';
-import { type CaptureRow, rowEventsOf, TAKE_OWN_CAPTURE } from './row-capture';
+import { type CaptureRow, rowEventsOf, SESSION_CAPTURE_TABLE_DDL, TAKE_OWN_CAPTURE } from './row-capture';
 import type { WriteGate } from './write-gate';
 
 /** What every SQL session of the source shares. */
@@ -72,6 +72,7 @@ export class SqlSession {
     const backend = await BackendConnection.open(context.databaseUrl);
     const session = new SqlSession(context, backend);
     try {
+      await backend.query(SESSION_CAPTURE_TABLE_DDL);
       if (schema) await session.useSchema(schema);
     } catch (error) {
       backend.close();
