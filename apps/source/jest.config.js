@@ -1,1 +1,1 @@
-module.exports = require('../../tools/jest/project-config').projectConfig(__dirname, { infra: true });
+module.exports = require('../../tools/jest/project-config').projectConfig(__dirname);

@@ -59,6 +59,23 @@ export async function queryRows(server: MariaDbServer, sql: string, values: unkn
   }
 }
 
+/** One connection kept open, rows in text form: for tests that hold transactions across statements. */
+export interface TestSqlConnection {
+  rows<T>(sql: string, values?: readonly (string | null)[]): Promise<T[]>;
+  query(sql: string, values?: readonly (string | null)[]): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export async function openSqlConnection(server: MariaDbServer): Promise<TestSqlConnection> {
+  const connection = await createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
+  const run = async (sql: string, values: readonly (string | null)[] = []) => (await connection.query({ sql, values: [...values], typeCast: (field) => field.string() }))[0];
+  return {
+    rows: async <T>(sql: string, values?: readonly (string | null)[]) => (await run(sql, values)) as T[],
+    query: run,
+    close: () => connection.end(),
+  };
+}
+
 /** `test.demo_test` (or another table) keyed by its key column. */
 export async function tableByKey(server: MariaDbServer, table = 'test.demo_test', keyColumn = 'c1'): Promise<Map<string, Record<string, string | null>>> {
   const rows = await queryRows(server, `SELECT * FROM ${table}`);

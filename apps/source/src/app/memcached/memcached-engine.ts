@@ -34,8 +34,7 @@ import {
 } from '@kbinlog/memcached-protocol';
 import { ApplyError, ER_DATA_TOO_LONG, mysqlQualifiedTable } from '@kbinlog/node-store';
 import type { DataSource } from 'typeorm';
-import { WriteRefusedError } from '../write-path/binlog-committer';
-import type { WritePath } from '../write-path/node-writes';
+import { type WritePath, WriteRefusedError } from '@kbinlog/binlog-commit';
 import { columnsOf, isLive, type Item, itemOf, readRow, type StoredRow } from './container-items';
 import type { ReadCache } from './read-cache';
 import type { InnodbMapping } from './innodb-mapping';

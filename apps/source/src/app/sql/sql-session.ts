@@ -2,12 +2,8 @@ import type { StatementEvent, TableName } from '@kbinlog/binlog';
 import { ServerStatus } from '@kbinlog/mysql-protocol';
 import { appliedPositionWrite, MARIADB_DIALECT } from '@kbinlog/node-store';
 import { type Classified, classifyStatement, type SqlTextOptions, type TableRef } from '@kbinlog/sql-statement';
-import { WriteRefusedError } from '../write-path/binlog-committer';
-import type { WritePath } from '../write-path/node-writes';
-import { READ_ONLY_SQL_ERROR, ReadOnlyError } from '../write-path/read-only';
+import { type CaptureTriggers, openSessionCapture, READ_ONLY_SQL_ERROR, ReadOnlyError, takeSessionCapture, type WritePath, WriteRefusedError } from '@kbinlog/binlog-commit';
 import { BackendConnection, DatabaseError, type StatementResult } from './backend-connection';
-import type { CaptureTriggers } from './capture-triggers';
-import { type CaptureRow, rowEventsOf, SESSION_CAPTURE_TABLE_DDL, TAKE_OWN_CAPTURE } from './row-capture';
 import type { WriteGate } from './write-gate';
 
 /** What every SQL session of the source shares. */
@@ -72,7 +68,7 @@ export class SqlSession {
     const backend = await BackendConnection.open(context.databaseUrl);
     const session = new SqlSession(context, backend);
     try {
-      await backend.query(SESSION_CAPTURE_TABLE_DDL);
+      await openSessionCapture(backend);
       if (schema) await session.useSchema(schema);
     } catch (error) {
       backend.close();
@@ -246,7 +242,7 @@ export class SqlSession {
       await this.backend.query('COMMIT');
       return;
     }
-    const events = rowEventsOf(await this.backend.rows<CaptureRow>(TAKE_OWN_CAPTURE));
+    const events = await takeSessionCapture(this.backend);
     this.inTransaction = false;
     if (events.length === 0) {
       await this.backend.query('COMMIT');

@@ -1,10 +1,9 @@
 import type { RowEvent, RowImage } from '@kbinlog/binlog';
 import { ensureNodeSchema, type NodeDatabase, openNodeDatabase, queryRows, TableCatalog } from '@kbinlog/node-store';
-import { mariadbUrl, resetNodeDatabases, testInfra } from '@kbinlog/testing';
+import { mariadbUrl, openSqlConnection, resetNodeDatabases, testInfra } from '@kbinlog/testing';
 import type { QueryRunner } from 'typeorm';
-import { BackendConnection } from '../sql/backend-connection';
-import { CaptureTriggers } from '../sql/capture-triggers';
-import { takeOwnCapture } from '../sql/row-capture';
+import { CaptureTriggers } from './capture-triggers';
+import { takeOwnCapture } from './row-capture';
 import { KeyedBatchConflict, type KeyedWrite, runKeyedBatch } from './keyed-write';
 
 const server = testInfra().mariadb[0];
@@ -42,7 +41,7 @@ describe('keyed writes batched in one transaction on a real MariaDB with capture
     await resetNodeDatabases(server);
     database = await openNodeDatabase(mariadbUrl(server));
     await ensureNodeSchema(database.writer);
-    const backend = await BackendConnection.open(mariadbUrl(server));
+    const backend = await openSqlConnection(server);
     try {
       await backend.query(`DROP DATABASE IF EXISTS ${SCHEMA}`);
       await backend.query(`CREATE DATABASE ${SCHEMA}`);
@@ -50,7 +49,7 @@ describe('keyed writes batched in one transaction on a real MariaDB with capture
       await backend.query(`CREATE TABLE ${SCHEMA}.${TABLE} (k VARCHAR(32) COLLATE utf8mb4_general_ci PRIMARY KEY, v VARCHAR(64), n INT NOT NULL DEFAULT 7)`);
       await new CaptureTriggers().installAll(backend);
     } finally {
-      backend.close();
+      await backend.close();
     }
     runner = database.writer.createQueryRunner();
     await runner.connect();
@@ -126,13 +125,13 @@ describe('keyed writes batched in one transaction on a real MariaDB with capture
 
   it('throws when the capture holds a change no write made (a trigger of the table writing elsewhere)', async () => {
     await database.writer.query(`CREATE TABLE ${SCHEMA}.audit (k VARCHAR(32))`);
-    const backend = await BackendConnection.open(mariadbUrl(server));
+    const backend = await openSqlConnection(server);
     try {
       await new CaptureTriggers().installAll(backend);
       // MariaDB allows several triggers per event: this one fires after the capture's.
       await backend.query(`CREATE TRIGGER ${SCHEMA}.audit_items AFTER INSERT ON ${SCHEMA}.${TABLE} FOR EACH ROW INSERT INTO ${SCHEMA}.audit VALUES (NEW.k)`);
     } finally {
-      backend.close();
+      await backend.close();
     }
     try {
       await expect(inTransaction(() => runKeyedBatch(runner.manager, catalog, [put('audited', 'a')], takeOwnCapture))).rejects.toThrow(KeyedBatchConflict);

@@ -30,6 +30,22 @@ export async function takeOwnCapture(manager: EntityManager): Promise<RowEvent[]
   return rowEventsOf(await queryRows<CaptureRow>(manager, TAKE_OWN_CAPTURE));
 }
 
+/** A connection kbinlog runs its own statements on: a SQL session's, the one that sets up the capture. */
+export interface CaptureConnection {
+  rows<T>(sql: string, values?: readonly (string | null)[]): Promise<T[]>;
+  query(sql: string, values?: readonly (string | null)[]): Promise<unknown>;
+}
+
+/** Gives a SQL session's connection its own capture table (SESSION_CAPTURE_TABLE_DDL): once, before its first statement. */
+export async function openSessionCapture(connection: CaptureConnection): Promise<void> {
+  await connection.query(SESSION_CAPTURE_TABLE_DDL);
+}
+
+/** TAKE_OWN_CAPTURE on a SQL session's connection, inside its transaction: the row events it captured, in order. */
+export async function takeSessionCapture(connection: CaptureConnection): Promise<RowEvent[]> {
+  return rowEventsOf(await connection.rows<CaptureRow>(TAKE_OWN_CAPTURE));
+}
+
 /**
  * No AUTO_INCREMENT: a trigger firing inside a bulk insert (INSERT … SELECT holds its table's
  * AUTO-INC lock) that also needed this table's AUTO-INC lock could fail with error 1467. Rows

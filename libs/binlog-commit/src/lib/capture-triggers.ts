@@ -1,6 +1,5 @@
 import { MARIADB_DIALECT } from '@kbinlog/node-store';
-import type { BackendConnection } from './backend-connection';
-import { CAPTURE_TABLE, CAPTURE_TABLE_DDL, type CapturedColumn, captureTriggers, triggerName, UNCAPTURED_SCHEMAS, uncapturableReason } from './row-capture';
+import { CAPTURE_TABLE, type CaptureConnection, CAPTURE_TABLE_DDL, type CapturedColumn, captureTriggers, triggerName, UNCAPTURED_SCHEMAS, uncapturableReason } from './row-capture';
 
 const quote = MARIADB_DIALECT.quoteIdentifier;
 const inList = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
@@ -14,7 +13,7 @@ export class CaptureTriggers {
   private readonly refusals = new Map<string, string>();
 
   /** Creates kbinlog.row_capture, empties it, and sets triggers on every table; returns how many tables. */
-  async installAll(backend: BackendConnection): Promise<{ tables: number; uncapturable: number }> {
+  async installAll(backend: CaptureConnection): Promise<{ tables: number; uncapturable: number }> {
     // Made by an earlier version with an AUTO_INCREMENT seq: remade (it holds nothing between starts).
     const [shape] = await backend.rows<{ extra: string | null }>(
       "SELECT EXTRA AS extra FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'kbinlog' AND TABLE_NAME = 'row_capture' AND COLUMN_NAME = 'seq'",
@@ -35,7 +34,7 @@ export class CaptureTriggers {
    * Drops every capture trigger and empties the capture: a replica takes no SQL writes, and its
    * applier must not fill kbinlog.row_capture with rows nobody reads. Promotion installs them again.
    */
-  async removeAll(backend: BackendConnection): Promise<number> {
+  async removeAll(backend: CaptureConnection): Promise<number> {
     const triggers = await backend.rows<{ TRIGGER_SCHEMA: string; TRIGGER_NAME: string }>(
       `SELECT TRIGGER_SCHEMA, TRIGGER_NAME FROM information_schema.TRIGGERS
         WHERE TRIGGER_NAME LIKE 'kbinlog\\_%' AND TRIGGER_SCHEMA NOT IN (${inList(UNCAPTURED_SCHEMAS)})`,
@@ -57,7 +56,7 @@ export class CaptureTriggers {
   }
 
   /** Makes the table's triggers match its current columns (or removes them, if it is gone). */
-  async refresh(backend: BackendConnection, schema: string, table: string): Promise<void> {
+  async refresh(backend: CaptureConnection, schema: string, table: string): Promise<void> {
     const key = `${schema}.${table}`;
     if ((UNCAPTURED_SCHEMAS as readonly string[]).includes(schema)) return;
     const columns = await backend.rows<{ COLUMN_NAME: string; DATA_TYPE: string; EXTRA: string | null }>(
