@@ -2,7 +2,8 @@
  * Group commit, end to end: memcached writes from many connections share Kafka transactions and
  * database transactions (keyed batches), each still its own group; writes to one key keep their
  * order on the source and every replica; a failed Kafka commit fails every write of its batch and
- * none of them reaches the store; a crash between a keyed batch's log commit and its database
+ * none of them reaches the store; a write whose row a SQL transaction holds leaves its keyed
+ * batch and waits alone while the others are stored; a crash between a keyed batch's log commit and its database
  * commit loses nothing (the restart applies the batch from the log); and a crash amid a batch
  * of SQL transactions' database commits, which run at once, loses nothing acknowledged and
  * applies nothing twice, whichever of them committed.
@@ -412,5 +413,64 @@ describe('group commit with heartbeats and more clients than a batch', () => {
     // Heartbeats (groups without events) ran between the writes' batches.
     const first = groups.findIndex(({ group }) => group.events.length > 0);
     expect(groups.slice(first).some(({ group }) => group.events.length === 0)).toBe(true);
+  });
+});
+
+describe('a keyed batch one of whose rows a SQL transaction holds', () => {
+  const server = infra.mariadb[2];
+  const cluster = uniqueClusterName('gclock');
+  const topic = `kbinlog.${cluster}.binlog`;
+  let source: RunningService;
+  let clients: MemcachedTestClient[] = [];
+  let seeded: Map<string, Record<string, string | null>>;
+
+  beforeAll(async () => {
+    await resetNodeDatabases(server);
+    // Batches of exactly 10 (a long wait fills them).
+    source = await startService('source', [
+      ...nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 }),
+      ...['--memcached-port', '0', '--mysql-port', '0', '--group-commit-max-batch', '10', '--group-commit-max-wait-us', '1000000'],
+    ]);
+    seeded = await tableByKey(server);
+    clients = await connectClients(source, 10);
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await source?.stop();
+  });
+
+  it('stores the rest of the batch at once; the held write waits alone and is stored after the SQL transaction, each in log order', async () => {
+    expect(await clients[3].set('c-3', 'before')).toBe(STORED);
+    const port = (await sourceStatus(source)).Mysql_Port;
+    if (port === null) throw new Error('the source runs without a MySQL port');
+    const holder = await createConnection({ host: '127.0.0.1', port, ...SQL_ACCOUNT });
+    try {
+      await holder.query('BEGIN');
+      await holder.query("UPDATE test.demo_test SET c2 = 'by-sql' WHERE c1 = 'c-3'");
+
+      const replies = clients.map((client, index) => client.set(`c-${index}`, `v-c-${index}`).catch((error: Error) => `error: ${error.message}`));
+      const others = await Promise.all(replies.filter((_, index) => index !== 3));
+      expect(others).toEqual(Array.from({ length: 9 }, () => STORED));
+      // The nine are in the log and the store while the SQL transaction still holds c-3.
+      const whileHeld = await tableByKey(server);
+      for (let index = 0; index < 10; index++) if (index !== 3) expect(whileHeld.get(`c-${index}`)?.['c2']).toBe(`v-c-${index}`);
+      expect(whileHeld.get('c-3')?.['c2']).toBe('before');
+      let heldAnswered = false;
+      void replies[3].then(() => (heldAnswered = true));
+      expect(heldAnswered).toBe(false);
+
+      await holder.query('COMMIT');
+      expect(await replies[3]).toBe(STORED);
+    } finally {
+      await holder.end();
+    }
+
+    // The SQL transaction committed first, so the set that waited for it is the row's last value.
+    const logged = setsOf(await loggedGroups(topic, source)).filter(({ key }) => key === 'c-3').map(({ value }) => value);
+    expect(logged).toEqual(['before', 'by-sql', 'v-c-3']);
+    expect((await tableByKey(server)).get('c-3')?.['c2']).toBe('v-c-3');
+    const stored = await expectStoreEqualsLog(source, topic, server, seeded);
+    expect(stored.size).toBe(seeded.size + 10);
   });
 });
