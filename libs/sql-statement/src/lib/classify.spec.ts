@@ -30,7 +30,10 @@ describe('sql-statement', () => {
       ['(VALUES (1))', 'values'],
       ['SHOW TABLES', 'show'],
       ['show create table t', 'show'],
-      ['SHOW MASTER STATUS', 'show'],
+      ['SHOW MASTER STATUS NONBLOCKING', 'show'],
+      ['SHOW SLAVE STATUS NOLOCK', 'show'],
+      ['SHOW SLAVE HOSTS', 'show'],
+      ['SHOW MASTER LOGS', 'show'],
       ['DESCRIBE t', 'describe'],
       ['DESC t', 'describe'],
       ['EXPLAIN SELECT * FROM t', 'explain'],
@@ -47,6 +50,17 @@ describe('sql-statement', () => {
       ['SELECT `into` outfile FROM t', 'select'],
     ])('%s → read %s', (sql, verb) => {
       expect(classify(sql)).toEqual({ kind: 'read', verb, locking: false });
+    });
+
+    it.each([
+      ['SHOW MASTER STATUS', 'show-binlog-status', 'master-slave'],
+      ['show binary log status', 'show-binlog-status', 'source-replica'],
+      ['SHOW SLAVE STATUS', 'show-replica-status', 'master-slave'],
+      ['SHOW REPLICA STATUS;', 'show-replica-status', 'source-replica'],
+      ['/* tool */ SHOW ALL SLAVES STATUS', 'show-replica-status', 'all-slaves'],
+      ['SHOW ALL REPLICAS STATUS', 'show-replica-status', 'all-slaves'],
+    ])('%s → kbinlog answers %s (%s names)', (sql, verb, names) => {
+      expect(classify(sql)).toEqual({ kind: 'replication', verb, names });
     });
 
     it.each([

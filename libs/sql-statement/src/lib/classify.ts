@@ -9,6 +9,7 @@ import type {
   ReadStatement,
   ReadVerb,
   RefusedStatement,
+  ReplicationStatement,
   TableRef,
 } from './types';
 
@@ -73,6 +74,23 @@ function hasComment(sql: string): boolean {
 }
 
 const read = (verb: ReadVerb, locking = false): ReadStatement => ({ kind: 'read', verb, locking });
+
+/** SHOW forms kbinlog answers itself (the binlog's and the channel's status); any other SHOW is a read the database answers. */
+const REPLICATION_SHOWS: readonly (readonly [readonly string[], ReplicationStatement])[] = [
+  [['MASTER', 'STATUS'], { kind: 'replication', verb: 'show-binlog-status', names: 'master-slave' }],
+  [['BINARY', 'LOG', 'STATUS'], { kind: 'replication', verb: 'show-binlog-status', names: 'source-replica' }],
+  [['SLAVE', 'STATUS'], { kind: 'replication', verb: 'show-replica-status', names: 'master-slave' }],
+  [['REPLICA', 'STATUS'], { kind: 'replication', verb: 'show-replica-status', names: 'source-replica' }],
+  [['ALL', 'SLAVES', 'STATUS'], { kind: 'replication', verb: 'show-replica-status', names: 'all-slaves' }],
+  [['ALL', 'REPLICAS', 'STATUS'], { kind: 'replication', verb: 'show-replica-status', names: 'all-slaves' }],
+];
+
+function showStatement(c: Cursor): Classified {
+  for (const [words, statement] of REPLICATION_SHOWS) {
+    if (!c.has(words.length + 1) && words.every((word, k) => c.word(k + 1) === word)) return statement;
+  }
+  return read('show');
+}
 
 // ---------------------------------------------------------------------------------------------
 // Tokens
@@ -235,7 +253,7 @@ function statement(c: Cursor): Classified {
     case 'WITH':
       return withStatement(c);
     case 'SHOW':
-      return read('show');
+      return showStatement(c);
     case 'DESCRIBE':
     case 'DESC':
     case 'EXPLAIN':

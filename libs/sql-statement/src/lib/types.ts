@@ -116,8 +116,21 @@ export interface RefusedStatement {
   readonly message: string;
 }
 
+/**
+ * A replication statement kbinlog answers from its own state rather than the database's: the
+ * binlog's and the replication channel's status. `names` is the column naming the client used:
+ * MySQL 8's (SHOW REPLICA STATUS, SHOW BINARY LOG STATUS), the older one (SHOW SLAVE STATUS,
+ * SHOW MASTER STATUS), or MariaDB's multi-source form (SHOW ALL SLAVES STATUS).
+ */
+export interface ReplicationStatement {
+  readonly kind: 'replication';
+  readonly verb: 'show-binlog-status' | 'show-replica-status';
+  readonly names: 'source-replica' | 'master-slave' | 'all-slaves';
+}
+
 export type Classified =
   | ReadStatement
+  | ReplicationStatement
   | DmlStatement
   | DdlStatement
   | TransactionStatement

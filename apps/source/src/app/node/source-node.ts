@@ -15,6 +15,8 @@ import { boundHttp, httpUrlOf, KBINLOG_VERSION } from '@kbinlog/service-runtime'
 import { MIN_SERVER_VERSION, parseServerVersion } from '@kbinlog/sql-statement';
 import { ensureTopologyTopic, NodeAnnouncer, type NodeReport, type NodeRole, TopologyView } from '@kbinlog/topology';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { ReplicaControl } from '@kbinlog/replica-feature';
 import type { Admin, Kafka } from 'kafkajs';
 import { loadInnodbMapping } from '../memcached/innodb-mapping';
 import { MemcachedEngine } from '../memcached/memcached-engine';
@@ -124,7 +126,10 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
   /** TEST ONLY (--fault-injection stall-promotion@n): promotions that never catch up. */
   private readonly promotionFaults: FaultInjection;
 
-  constructor(@Inject(SOURCE_CONFIG) private readonly config: SourceConfig) {
+  constructor(
+    @Inject(SOURCE_CONFIG) private readonly config: SourceConfig,
+    private readonly modules: ModuleRef,
+  ) {
     this.promotionFaults = parseFaultInjection(config.faultInjection);
     // Clients are sent to the assigned source; while the assignment still names this node (it is
     // demoting), nobody knows the next one yet.
@@ -543,7 +548,15 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     if (serverVersion === undefined || serverVersion < MIN_SERVER_VERSION) {
       throw new Error(`the SQL front door needs MariaDB 10.11 or newer as the source's database, found ${version}`);
     }
-    const context = { databaseUrl: config.databaseUrl, writes: this.writes, gate: new WriteGate(), triggers: this.triggers, serverVersion };
+    const replication = {
+      binlogStatus: () => {
+        const { File, Position, Executed_Gtid_Set } = this.status();
+        return { file: File, position: Position, executedGtidSet: Executed_Gtid_Set };
+      },
+      // The replica controls' status (the channel's, with a refused START's I/O error): what GET /replica/status answers.
+      replicaStatus: () => (this.channel ? this.modules.get(ReplicaControl, { strict: false }).status() : undefined),
+    };
+    const context = { databaseUrl: config.databaseUrl, writes: this.writes, gate: new WriteGate(), triggers: this.triggers, replication, serverVersion };
     return new MysqlServer({
       users: config.sqlUsers,
       serverVersion: `${version}-kbinlog-${KBINLOG_VERSION}`,

@@ -4,6 +4,7 @@ import { appliedPositionWrite, MARIADB_DIALECT } from '@kbinlog/node-store';
 import { type Classified, classifyStatement, type SqlTextOptions, type TableRef } from '@kbinlog/sql-statement';
 import { type CaptureTriggers, openSessionCapture, READ_ONLY_SQL_ERROR, ReadOnlyError, takeSessionCapture, type WritePath, WriteRefusedError } from '@kbinlog/binlog-commit';
 import { BackendConnection, DatabaseError, type StatementResult } from './backend-connection';
+import { type ReplicationState, replicationResult } from './replication-status';
 import type { WriteGate } from './write-gate';
 
 /** What every SQL session of the source shares. */
@@ -13,6 +14,8 @@ export interface SqlSessionContext {
   readonly writes: WritePath;
   readonly gate: WriteGate;
   readonly triggers: CaptureTriggers;
+  /** The binlog's and the replication channel's status, which SHOW MASTER/REPLICA STATUS answer from. */
+  readonly replication: ReplicationState;
   /** The database's version, for the executable comments it would run (MYSQL_VERSION_ID). */
   readonly serverVersion: number;
 }
@@ -100,6 +103,8 @@ export class SqlSession {
     switch (statement.kind) {
       case 'refused':
         throw refuse(statement.errno, statement.sqlState, statement.message);
+      case 'replication':
+        return replicationResult(statement, this.context.replication);
       case 'read':
         // CHECK TABLE commits implicitly in MySQL: commit through the log first.
         if (statement.verb === 'check' && this.inTransaction) await this.commitOpenTransaction();

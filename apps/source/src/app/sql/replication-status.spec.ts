@@ -1,0 +1,70 @@
+import type { ReplicaStatus } from '@kbinlog/replication';
+import { masterSlaveName, type ReplicationState, replicationResult } from './replication-status';
+
+const RUNNING: Partial<ReplicaStatus> = {
+  Replica_IO_Running: 'Yes',
+  Replica_SQL_Running: 'Yes',
+  Read_Source_Log_Pos: '120',
+  Exec_Source_Log_Pos: '118',
+  Seconds_Behind_Source: 3,
+  Milliseconds_Behind_Source: 3_400,
+  Source_Server_Id: null,
+  Source_UUID: 'c2a0c1f2-0000-4000-8000-000000000001',
+  Executed_Gtid_Set: 'c2a0c1f2-0000-4000-8000-000000000001:1-7',
+  Until_Log_Pos: '',
+};
+
+function state(replica: Partial<ReplicaStatus> | undefined): ReplicationState {
+  return {
+    binlogStatus: () => ({ file: 'kbinlog.c.binlog-0', position: '120', executedGtidSet: 'u:1-7' }),
+    replicaStatus: () => replica as ReplicaStatus | undefined,
+  };
+}
+
+describe('source > sql > replication status', () => {
+  it('renames MySQL 8 columns to SHOW SLAVE STATUS names, keeping the Replicate_ filters', () => {
+    expect(['Replica_IO_Running', 'Seconds_Behind_Source', 'Relay_Source_Log_File', 'Exec_Source_Log_Pos', 'Replicate_Do_DB', 'Source_UUID', 'Get_Source_public_key'].map(masterSlaveName)).toEqual([
+      'Slave_IO_Running',
+      'Seconds_Behind_Master',
+      'Relay_Master_Log_File',
+      'Exec_Master_Log_Pos',
+      'Replicate_Do_DB',
+      'Master_UUID',
+      'Get_master_public_key',
+    ]);
+  });
+
+  it("answers SHOW REPLICA STATUS with one row of the channel's fields, numbers typed as numbers", () => {
+    const result = replicationResult({ kind: 'replication', verb: 'show-replica-status', names: 'source-replica' }, state(RUNNING));
+    if (result.kind !== 'rows') throw new Error('not a result set');
+    const names = result.columns.map((column) => column.name);
+    const value = (name: string) => result.rows[0][names.indexOf(name)];
+    expect(result.rows).toHaveLength(1);
+    expect([value('Replica_IO_Running'), value('Read_Source_Log_Pos'), value('Seconds_Behind_Source'), value('Source_Server_Id'), value('Until_Log_Pos'), value('SQL_Remaining_Delay')]).toEqual(['Yes', '120', '3', '0', '0', null]);
+    expect(result.columns[names.indexOf('Seconds_Behind_Source')].type).toBe(8);
+    expect(result.columns[names.indexOf('Replica_IO_State')].type).toBe(253);
+  });
+
+  it('answers the same columns and no row on a node that writes (no channel), as MySQL on a server that is no replica', () => {
+    const asReplica = replicationResult({ kind: 'replication', verb: 'show-replica-status', names: 'master-slave' }, state(RUNNING));
+    const asSource = replicationResult({ kind: 'replication', verb: 'show-replica-status', names: 'master-slave' }, state(undefined));
+    if (asReplica.kind !== 'rows' || asSource.kind !== 'rows') throw new Error('not a result set');
+    expect(asSource.rows).toEqual([]);
+    expect(asSource.columns.map((column) => [column.name, column.type])).toEqual(asReplica.columns.map((column) => [column.name, column.type]));
+    expect(asSource.columns[0].name).toBe('Slave_IO_State');
+  });
+
+  it("puts MariaDB's connection name first and its GTID position last for SHOW ALL SLAVES STATUS", () => {
+    const result = replicationResult({ kind: 'replication', verb: 'show-replica-status', names: 'all-slaves' }, state(RUNNING));
+    if (result.kind !== 'rows') throw new Error('not a result set');
+    const names = result.columns.map((column) => column.name);
+    expect(names.slice(0, 3)).toEqual(['Connection_name', 'Slave_SQL_State', 'Slave_IO_State']);
+    expect(names.at(-1)).toBe('Gtid_Slave_Pos');
+    expect(result.rows[0].at(-1)).toBe(RUNNING.Executed_Gtid_Set);
+  });
+
+  it('answers SHOW MASTER STATUS with the binlog position', () => {
+    const result = replicationResult({ kind: 'replication', verb: 'show-binlog-status', names: 'master-slave' }, state(undefined));
+    expect(result).toMatchObject({ kind: 'rows', rows: [['kbinlog.c.binlog-0', '120', '', '', 'u:1-7']] });
+  });
+});

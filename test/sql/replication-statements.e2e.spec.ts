@@ -1,0 +1,156 @@
+/**
+ * MySQL's replication status statements on the nodes' MySQL ports, answered from kbinlog's own
+ * state, and read by a tool nobody here wrote: Prometheus's mysqld_exporter (Debian's
+ * prometheus-mysqld-exporter) pointed at a replica's port reports its slave status metrics with
+ * the values of the replica's HTTP status, while it replicates and while it is stopped.
+ */
+import { MemcachedTestClient, SQL_ACCOUNT, TestCluster, testInfra, waitFor, waitUntilReplicated, type ClusterNode } from '@kbinlog/testing';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createConnection, type RowDataPacket } from 'mysql2/promise';
+
+const infra = testInfra();
+const EXPORTER = '/usr/bin/prometheus-mysqld-exporter';
+
+type Fields = Record<string, unknown>;
+
+async function getJson(url: string): Promise<Fields> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  return (await response.json()) as Fields;
+}
+
+/** One statement on a node's MySQL port: its rows and its column names, in order. */
+async function query(node: ClusterNode, sql: string): Promise<{ rows: RowDataPacket[]; columns: string[] }> {
+  const port = Number((await getJson(`${node.httpUrl}/status`))['Mysql_Port']);
+  const connection = await createConnection({ host: '127.0.0.1', port, ...SQL_ACCOUNT });
+  try {
+    const [rows, fields] = await connection.query<RowDataPacket[]>(sql);
+    return { rows, columns: fields.map((field) => field.name) };
+  } finally {
+    await connection.end();
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The exporter's samples of one metric family, by their labels. */
+function samples(metrics: string, name: string): number[] {
+  return metrics
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
+}
+
+describe("MySQL's replication status statements on the nodes' MySQL ports", () => {
+  let cluster: TestCluster;
+  let source: ClusterNode;
+  let replica: ClusterNode;
+  let exporter: ChildProcess | undefined;
+  let exporterUrl: string;
+
+  beforeAll(async () => {
+    await promisify(execFile)('bash', [join(__dirname, '../../infra/local/tools.sh'), 'install', 'mysqld-exporter']);
+    cluster = await TestCluster.start(infra, { prefix: 'replsql' });
+    source = await cluster.sourceNode();
+    replica = cluster.node(source.name === 'node-2' ? 'node-3' : 'node-2');
+    const memcached = await MemcachedTestClient.connect(Number((await getJson(`${source.httpUrl}/status`))['Memcached_Port']));
+    for (let n = 1; n <= 20; n++) expect(await memcached.set(`repl-${n}`, `v${n}`)).toBe('STORED\r\n');
+    memcached.close();
+    await waitUntilReplicated(source.process, replica.process);
+  });
+
+  afterAll(async () => {
+    exporter?.kill('SIGTERM');
+    await cluster?.stop();
+  });
+
+  it('SHOW MASTER STATUS and SHOW BINARY LOG STATUS give the source HTTP status position', async () => {
+    const status = await getJson(`${source.httpUrl}/status`);
+    for (const sql of ['SHOW MASTER STATUS', 'SHOW BINARY LOG STATUS']) {
+      const { rows, columns } = await query(source, sql);
+      expect(columns).toEqual(['File', 'Position', 'Binlog_Do_DB', 'Binlog_Ignore_DB', 'Executed_Gtid_Set']);
+      expect(rows).toHaveLength(1);
+      expect({ File: rows[0]['File'], Position: String(rows[0]['Position']), Executed_Gtid_Set: rows[0]['Executed_Gtid_Set'] }).toEqual({
+        File: status['File'],
+        Position: status['Position'],
+        Executed_Gtid_Set: status['Executed_Gtid_Set'],
+      });
+    }
+  });
+
+  it('SHOW REPLICA STATUS on a replica equals its HTTP status field for field; SHOW SLAVE STATUS the same under the old names; a source shows none', async () => {
+    const http = await getJson(`${replica.httpUrl}/replica/status`);
+    const { rows, columns } = await query(replica, 'SHOW REPLICA STATUS');
+    expect(rows).toHaveLength(1);
+    // MySQL 8.0's columns, in its order, then kbinlog's own.
+    expect(columns.slice(0, 4)).toEqual(['Replica_IO_State', 'Source_Host', 'Source_User', 'Source_Port']);
+    expect(columns.indexOf('Seconds_Behind_Source')).toBe(32);
+    expect(columns.indexOf('Network_Namespace')).toBe(59);
+    const row = rows[0];
+    // Every field of the HTTP status is a column with its value (lag fields move with the clock).
+    const moving = new Set(['Seconds_Behind_Source', 'Milliseconds_Behind_Source']);
+    for (const [name, value] of Object.entries(http)) {
+      if (!columns.includes(name)) continue;
+      if (moving.has(name)) continue;
+      // MySQL prints an unset UNTIL position and an unknown source server id as 0.
+      const printed = (name === 'Until_Log_Pos' && value === '') || (name === 'Source_Server_Id' && value === null) ? '0' : value === null ? null : String(value);
+      expect([name, row[name] === null ? null : String(row[name])]).toEqual([name, printed]);
+    }
+    const missing = Object.keys(http).filter((name) => !columns.includes(name) && !['node', 'server_id', 'server_uuid'].includes(name));
+    expect(missing).toEqual([]);
+
+    const slave = await query(replica, 'SHOW SLAVE STATUS');
+    expect(slave.columns).toContain('Slave_IO_Running');
+    expect(slave.columns).toContain('Seconds_Behind_Master');
+    expect(slave.columns).toContain('Exec_Master_Log_Pos');
+    expect(slave.rows[0]['Slave_SQL_Running']).toBe(http['Replica_SQL_Running']);
+    expect(String(slave.rows[0]['Exec_Master_Log_Pos'])).toBe(http['Exec_Source_Log_Pos']);
+    expect(slave.rows[0]['Master_UUID']).toBe(http['Source_UUID']);
+
+    const onSource = await query(source, 'SHOW REPLICA STATUS');
+    expect(onSource.rows).toEqual([]);
+    expect(onSource.columns).toEqual(columns);
+  });
+
+  it("mysqld_exporter on a replica's port reports the replica's status, running and stopped", async () => {
+    const port = Number((await getJson(`${replica.httpUrl}/status`))['Mysql_Port']);
+    const listen = await freePort();
+    exporterUrl = `http://127.0.0.1:${listen}/metrics`;
+    exporter = spawn(EXPORTER, [`--web.listen-address=127.0.0.1:${listen}`], {
+      env: { ...process.env, DATA_SOURCE_NAME: `${SQL_ACCOUNT.user}:${SQL_ACCOUNT.password}@(127.0.0.1:${port})/` },
+      stdio: 'ignore',
+    });
+    const scrape = async () => (await fetch(exporterUrl, { signal: AbortSignal.timeout(10_000) })).text();
+    const scrapeWith = (description: string, ready: (metrics: string) => boolean) =>
+      waitFor(async () => {
+        const metrics = await scrape().catch(() => '');
+        return ready(metrics) && metrics;
+      }, { description, timeoutMs: 20_000, intervalMs: 250 });
+
+    const running = await scrapeWith('the exporter to report slave status', (metrics) => samples(metrics, 'mysql_slave_status_slave_io_running').length === 1);
+    expect(samples(running, 'mysql_up')).toEqual([1]);
+    expect(samples(running, 'mysql_slave_status_slave_io_running')).toEqual([1]);
+    expect(samples(running, 'mysql_slave_status_slave_sql_running')).toEqual([1]);
+    const lagRunning = (await getJson(`${replica.httpUrl}/replica/status`))['Seconds_Behind_Source'] as number;
+    const [exported] = samples(running, 'mysql_slave_status_seconds_behind_master');
+    expect(Math.abs(exported - lagRunning)).toBeLessThanOrEqual(1);
+
+    await replica.replication('stop');
+    const stopped = await scrapeWith('the exporter to see replication stopped', (metrics) => samples(metrics, 'mysql_slave_status_slave_io_running')[0] === 0);
+    expect(samples(stopped, 'mysql_slave_status_slave_sql_running')).toEqual([0]);
+    const http = await getJson(`${replica.httpUrl}/replica/status`);
+    expect(http['Replica_IO_Running']).toBe('No');
+    const [stoppedLag] = samples(stopped, 'mysql_slave_status_seconds_behind_master');
+    expect(Math.abs(stoppedLag - (http['Seconds_Behind_Source'] as number))).toBeLessThanOrEqual(1);
+    await replica.replication('start');
+  });
+});
