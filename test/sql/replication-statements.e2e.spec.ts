@@ -1,6 +1,6 @@
 /**
- * MySQL's replication status statements on the nodes' MySQL ports, answered from kbinlog's own
- * state, and read by a tool nobody here wrote: Prometheus's mysqld_exporter (Debian's
+ * MySQL's replication status statements and system variables on the nodes' MySQL ports,
+ * answered from kbinlog's own state, and read by a tool nobody here wrote: Prometheus's mysqld_exporter (Debian's
  * prometheus-mysqld-exporter) pointed at a replica's port reports its slave status metrics with
  * the values of the replica's HTTP status, while it replicates and while it is stopped.
  */
@@ -119,6 +119,24 @@ describe("MySQL's replication status statements on the nodes' MySQL ports", () =
     const onSource = await query(source, 'SHOW REPLICA STATUS');
     expect(onSource.rows).toEqual([]);
     expect(onSource.columns).toEqual(columns);
+  });
+
+  it("SELECT @@server_id, @@server_uuid, @@gtid_executed … give each node's kbinlog values, alone or inside a larger SELECT", async () => {
+    for (const node of [source, replica]) {
+      const status = await getJson(`${node.httpUrl}/status`);
+      const sql = 'SELECT @@server_id, @@global.server_uuid, @@gtid_executed, @@read_only, @@log_bin, @@binlog_format, CONCAT(@@server_uuid, ":", @@server_id) AS id';
+      const { rows, columns } = await query(node, sql);
+      expect(columns).toEqual(['@@server_id', '@@global.server_uuid', '@@gtid_executed', '@@read_only', '@@log_bin', '@@binlog_format', 'id']);
+      expect(rows[0]).toEqual({
+        '@@server_id': status['Server_Id'],
+        '@@global.server_uuid': status['Server_UUID'],
+        '@@gtid_executed': status['Executed_Gtid_Set'],
+        '@@read_only': node === source ? 0 : 1,
+        '@@log_bin': 1,
+        '@@binlog_format': 'ROW',
+        id: `${String(status['Server_UUID'])}:${String(status['Server_Id'])}`,
+      });
+    }
   });
 
   it("mysqld_exporter on a replica's port reports the replica's status, running and stopped", async () => {

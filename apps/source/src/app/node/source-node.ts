@@ -556,7 +556,17 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       // The replica controls' status (the channel's, with a refused START's I/O error): what GET /replica/status answers.
       replicaStatus: () => (this.channel ? this.modules.get(ReplicaControl, { strict: false }).status() : undefined),
     };
-    const context = { databaseUrl: config.databaseUrl, writes: this.writes, gate: new WriteGate(), triggers: this.triggers, replication, serverVersion };
+    // What replication tools read with SELECT @@…: kbinlog's identity and binlog, not the backing MariaDB's.
+    const variables = () =>
+      new Map<string, string | number>([
+        ['server_id', config.serverId],
+        ['server_uuid', this.serverUuid],
+        ['gtid_executed', this.status().Executed_Gtid_Set],
+        ['read_only', this.role === 'source' ? 0 : 1],
+        ['log_bin', 1],
+        ['binlog_format', 'ROW'],
+      ]);
+    const context = { databaseUrl: config.databaseUrl, writes: this.writes, gate: new WriteGate(), triggers: this.triggers, replication, variables, serverVersion };
     return new MysqlServer({
       users: config.sqlUsers,
       serverVersion: `${version}-kbinlog-${KBINLOG_VERSION}`,

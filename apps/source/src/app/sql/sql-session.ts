@@ -4,6 +4,7 @@ import { appliedPositionWrite, MARIADB_DIALECT } from '@kbinlog/node-store';
 import { type Classified, classifyStatement, type SqlTextOptions, type TableRef } from '@kbinlog/sql-statement';
 import { type CaptureTriggers, openSessionCapture, READ_ONLY_SQL_ERROR, ReadOnlyError, takeSessionCapture, type WritePath, WriteRefusedError } from '@kbinlog/binlog-commit';
 import { BackendConnection, DatabaseError, type StatementResult } from './backend-connection';
+import { type NodeVariables, withNodeVariables } from './node-variables';
 import { type ReplicationState, replicationResult } from './replication-status';
 import type { WriteGate } from './write-gate';
 
@@ -14,6 +15,8 @@ export interface SqlSessionContext {
   readonly writes: WritePath;
   readonly gate: WriteGate;
   readonly triggers: CaptureTriggers;
+  /** The system variables the node answers itself in SELECTs (server_id, server_uuid, gtid_executed, …). */
+  variables(): NodeVariables;
   /** The binlog's and the replication channel's status, which SHOW MASTER/REPLICA STATUS answer from. */
   readonly replication: ReplicationState;
   /** The database's version, for the executable comments it would run (MYSQL_VERSION_ID). */
@@ -108,7 +111,7 @@ export class SqlSession {
       case 'read':
         // CHECK TABLE commits implicitly in MySQL: commit through the log first.
         if (statement.verb === 'check' && this.inTransaction) await this.commitOpenTransaction();
-        return this.backend.query(sql);
+        return this.backend.query(statement.verb === 'select' ? withNodeVariables(sql, this.context.variables(), this.text) : sql);
       case 'session':
         return this.runSession(sql, statement);
       case 'transaction':
