@@ -18,14 +18,21 @@ export function connectSql(endpoint: SqlEndpoint): Promise<Connection> {
   return createConnection({ host: endpoint.host, port: endpoint.port, user: endpoint.user, password: endpoint.password, supportBigNumbers: true, bigNumberStrings: true });
 }
 
-/** Runs statements on one short-lived connection. */
-export async function runStatements(endpoint: SqlEndpoint, statements: readonly string[]): Promise<void> {
+/** Runs `body` on one short-lived connection, closed whatever it does. */
+export async function withConnection<T>(endpoint: SqlEndpoint, body: (connection: Connection) => Promise<T>): Promise<T> {
   const connection = await connectSql(endpoint);
   try {
-    for (const statement of statements) await connection.query(statement);
+    return await body(connection);
   } finally {
     await connection.end();
   }
+}
+
+/** Runs statements on one short-lived connection. */
+export function runStatements(endpoint: SqlEndpoint, statements: readonly string[]): Promise<void> {
+  return withConnection(endpoint, async (connection) => {
+    for (const statement of statements) await connection.query(statement);
+  });
 }
 
 /** Opens `count` connections (closed together by the returned function). */

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { Connection } from 'mysql2/promise';
-import { connectSql, type SqlEndpoint } from '../clients/mariadb';
+import { type SqlEndpoint, withConnection } from '../clients/mariadb';
 import { sleep } from '../measure/clock';
 import type { BenchLayout } from './layout';
 import { progress } from './progress';
@@ -59,7 +58,7 @@ export class MariadbReplication {
 
   async setDurability(durability: Durability): Promise<void> {
     const [syncBinlog, flushAtCommit] = durability === 'fsync' ? [1, 1] : [0, 2];
-    await onConnection(this.source, async (connection) => {
+    await withConnection(this.source, async (connection) => {
       await connection.query(`SET GLOBAL sync_binlog = ${syncBinlog}`);
       await connection.query(`SET GLOBAL innodb_flush_log_at_trx_commit = ${flushAtCommit}`);
     });
@@ -67,13 +66,13 @@ export class MariadbReplication {
 
   /** CHANGE MASTER TO … MASTER_USE_GTID=slave_pos and START SLAVE on each replica; waits for both threads. */
   private async attachReplicas(): Promise<void> {
-    await onConnection(this.source, async (connection) => {
+    await withConnection(this.source, async (connection) => {
       await connection.query(`CREATE DATABASE IF NOT EXISTS ${REFERENCE_SCHEMA}`);
       await connection.query(REFERENCE_TABLE_DDL);
     });
     await Promise.all(
       this.replicas.map((replica) =>
-        onConnection(replica, async (connection) => {
+        withConnection(replica, async (connection) => {
           await connection.query('SET GLOBAL slave_run_triggers_for_rbr = YES');
           // A kept state directory (--keep-stack) holds a replica attached by an earlier run.
           await connection.query('STOP SLAVE');
@@ -97,13 +96,13 @@ export class MariadbReplication {
 
   /** Until every replica executed everything the source logged so far (MASTER_GTID_WAIT on the source's gtid_binlog_pos). */
   async waitForReplicas(timeoutS: number): Promise<boolean> {
-    const position = await onConnection(this.source, async (connection) => {
+    const position = await withConnection(this.source, async (connection) => {
       const [rows] = await connection.query('SELECT @@gtid_binlog_pos AS pos');
       return String((rows as { pos: string }[])[0].pos);
     });
     const outcomes = await Promise.all(
       this.replicas.map((replica) =>
-        onConnection(replica, async (connection) => {
+        withConnection(replica, async (connection) => {
           const [rows] = await connection.query('SELECT MASTER_GTID_WAIT(?, ?) AS waited', [position, timeoutS]);
           return Number((rows as { waited: number }[])[0].waited) === 0;
         }),
@@ -115,15 +114,6 @@ export class MariadbReplication {
   /** Stops whichever of the three instances runs (also after a start that failed half-way). */
   static async stopAll(layout: BenchLayout): Promise<void> {
     await Promise.allSettled([SOURCE, ...REPLICAS].map((name) => runMariadbScript(layout, ['stop', '--name', name])));
-  }
-}
-
-async function onConnection<T>(endpoint: SqlEndpoint, body: (connection: Connection) => Promise<T>): Promise<T> {
-  const connection = await connectSql(endpoint);
-  try {
-    return await body(connection);
-  } finally {
-    await connection.end();
   }
 }
 
