@@ -3,7 +3,7 @@ import { withFsyncPerAppend } from '../clients/topic-flush';
 import type { MariadbReplication } from '../env/mariadb-replication';
 import { binlogTopic } from '../env/layout';
 import { referenceSetSql } from '../measure/reference-stamps';
-import { runStatements } from '../clients/mariadb';
+import { runStatements, type SqlEndpoint } from '../clients/mariadb';
 import type { ReferenceMemcached } from '../env/reference-memcached';
 import { formatCount, progress } from '../env/progress';
 import { type ClosedLoopResult, errorNote } from '../load/closed-loop';
@@ -58,29 +58,39 @@ function keyOf(options: BenchContext['options'], clients: number): (worker: numb
 }
 
 /** The same sets (keys, values) by `clients` clients: memcached and SQL through kbinlog, autocommit SQL on MariaDB's source, real memcached. */
-async function runClientCount(context: BenchContext, clients: number, replication: MariadbReplication | undefined, memcached: ReferenceMemcached | undefined, afterKbinlog: () => void): Promise<ClientCountRun> {
+/** The loads both runs use, for one client count: each closed-loop for the bench's duration. */
+function loadsFor(context: BenchContext, clients: number) {
   const { options } = context;
   const load = { durationS: options.durationS, warmupS: options.warmupS };
   const key = keyOf(options, clients);
   const value = (index: number): string => valueFor(options.valueSize, index);
+  return {
+    memcachedSets: (endpoint: { host: string; port: number }) => memcachedLoad(endpoint, clients, 1, (client, worker, index) => client.set(key(worker, index), value(index)), load),
+    sqlUpserts: (endpoint: SqlEndpoint, sql: string) => sqlLoad(endpoint, clients, (worker, index) => [sql, [key(worker, index), value(index), index + 1]], load),
+  };
+}
+
+async function runClientCount(context: BenchContext, clients: number, replication: MariadbReplication | undefined, memcached: ReferenceMemcached | undefined, afterKbinlog: () => void): Promise<ClientCountRun> {
+  const { options } = context;
+  const loads = loadsFor(context, clients);
 
   progress(`writes: ${clients} client(s), memcached sets through the source, ${options.durationS} s…`);
-  const kbinlog = await memcachedLoad(sourceMemcached(context), clients, 1, (client, worker, index) => client.set(key(worker, index), value(index)), load);
+  const kbinlog = await loads.memcachedSets(sourceMemcached(context));
   afterKbinlog();
   logRun(`kbinlog memcached, ${clients} client(s)`, kbinlog);
 
-  const kbinlogSql = await sqlLoad(sourceSql(context), clients, (worker, index) => [setSql(SQL_TABLE), [key(worker, index), value(index), index + 1]], load);
+  const kbinlogSql = await loads.sqlUpserts(sourceSql(context), setSql(SQL_TABLE));
   logRun(`kbinlog SQL (MySQL port), ${clients} client(s)`, kbinlogSql);
 
   let mariadb: ClosedLoopResult | undefined;
   if (replication) {
-    mariadb = await sqlLoad(replication.source, clients, (worker, index) => [referenceSetSql(false), [key(worker, index), value(index), index + 1]], load);
+    mariadb = await loads.sqlUpserts(replication.source, referenceSetSql(false));
     logRun(`MariaDB replication source, ${clients} client(s)`, mariadb);
   }
 
   let reference: ClosedLoopResult | undefined;
   if (memcached) {
-    reference = await memcachedLoad({ host: '127.0.0.1', port: memcached.port }, clients, 1, (client, worker, index) => client.set(key(worker, index), value(index)), load);
+    reference = await loads.memcachedSets({ host: '127.0.0.1', port: memcached.port });
     logRun(`memcached, ${clients} client(s)`, reference);
   }
   return { clients, kbinlog, kbinlogSql, mariadb, memcached: reference };
@@ -88,18 +98,13 @@ async function runClientCount(context: BenchContext, clients: number, replicatio
 
 /** Both sides with the other's fsync policy: kbinlog with a broker that fsyncs each append, MariaDB with no fsync at commit. */
 async function runDurability(context: BenchContext, clients: number, replication: MariadbReplication): Promise<DurabilityRuns> {
-  const { options } = context;
-  const load = { durationS: options.durationS, warmupS: options.warmupS };
-  const key = keyOf(options, clients);
-  const value = (index: number): string => valueFor(options.valueSize, index);
+  const loads = loadsFor(context, clients);
   progress(`writes: ${clients} clients, memcached sets with the broker fsyncing each append (flush.messages=1)…`);
-  const kbinlogFsync = await withFsyncPerAppend(context.kafka, binlogTopic(context.layout), () =>
-    memcachedLoad(sourceMemcached(context), clients, 1, (client, worker, index) => client.set(key(worker, index), value(index)), load),
-  );
+  const kbinlogFsync = await withFsyncPerAppend(context.kafka, binlogTopic(context.layout), () => loads.memcachedSets(sourceMemcached(context)));
   logRun(`kbinlog memcached, broker fsync per append, ${clients} clients`, kbinlogFsync);
   await replication.setDurability('none');
   try {
-    const mariadbNoFsync = await sqlLoad(replication.source, clients, (worker, index) => [referenceSetSql(false), [key(worker, index), value(index), index + 1]], load);
+    const mariadbNoFsync = await loads.sqlUpserts(replication.source, referenceSetSql(false));
     logRun(`MariaDB replication source, no fsync at commit, ${clients} clients`, mariadbNoFsync);
     return { clients, kbinlogFsync, mariadbNoFsync };
   } finally {
