@@ -12,6 +12,9 @@ describe('sql-statement > system variable references', () => {
     ['SELECT @@server_id + 1, CONCAT(@@server_uuid, ":")', [['server_id', '@@server_id', false], ['server_uuid', '@@server_uuid', false]]],
     ['SELECT * FROM t WHERE id = @@server_id', [['server_id', '@@server_id', false]]],
     ['SELECT x FROM (SELECT @@gtid_executed) AS g', [['gtid_executed', '@@gtid_executed', true]]],
+    ['SELECT CONCAT(@@server_uuid, ":", @@server_id), IF(1, @@log_bin, 0)', [['server_uuid', '@@server_uuid', false], ['server_id', '@@server_id', false], ['log_bin', '@@log_bin', false]]],
+    ['SELECT (@@server_id), @@read_only', [['server_id', '@@server_id', false], ['read_only', '@@read_only', true]]],
+    ['SELECT a FROM t WHERE b IN (1, @@server_id)', [['server_id', '@@server_id', false]]],
   ])('%s', (sql, expected) => {
     expect(refs(sql)).toEqual(expected);
   });

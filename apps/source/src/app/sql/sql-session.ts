@@ -215,8 +215,7 @@ export class SqlSession {
       try {
         result = await this.backend.query(sql);
       } catch (error) {
-        // A deadlock or a lock wait timeout under innodb_rollback_on_timeout ends the transaction.
-        if (implicit || (error instanceof DatabaseError && error.errno === 1213)) await this.rollbackOpenTransaction();
+        if (implicit || !(await this.transactionSurvived(error))) await this.rollbackOpenTransaction();
         throw error;
       }
       if (implicit) await this.commitOpenTransaction();
@@ -278,6 +277,20 @@ export class SqlSession {
       if (error instanceof WriteRefusedError) throw refuse(1180, 'HY000', `Got error during COMMIT: ${error.message}`);
       throw error;
     }
+  }
+
+  /**
+   * Whether the database kept the transaction open after a statement of it failed. A deadlock
+   * (1213), a lock wait timeout under innodb_rollback_on_timeout, or a deadlock on a table's
+   * AUTO-INC lock (which MariaDB reports as 1467) rolls it back whole; the session must know, or
+   * the client's next statements would run unlogged in autocommit. The server's own answer covers
+   * every such error.
+   */
+  private async transactionSurvived(error: unknown): Promise<boolean> {
+    if (!(error instanceof DatabaseError)) return false;
+    if (error.errno === 1213) return false;
+    const [state] = await this.backend.rows<{ open: number | string }>('SELECT @@in_transaction AS open');
+    return Number(state?.open) === 1;
   }
 
   private async rollbackOpenTransaction(): Promise<void> {
