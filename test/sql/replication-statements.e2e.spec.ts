@@ -100,6 +100,29 @@ describe("MySQL's replication status statements on the nodes' MySQL ports", () =
     }
   });
 
+  it('SHOW BINARY LOGS lists the binlog and where it ends; SHOW REPLICAS and SHOW SLAVE HOSTS list the replicas reading it', async () => {
+    const status = await getJson(`${source.httpUrl}/status`);
+    const logs = await query(source, 'SHOW BINARY LOGS');
+    expect(logs.columns).toEqual(['Log_name', 'File_size', 'Encrypted']);
+    expect(logs.rows).toHaveLength(1);
+    expect(logs.rows[0]['Log_name']).toBe(status['File']);
+    expect(BigInt(logs.rows[0]['File_size'] as number)).toBeGreaterThanOrEqual(BigInt(status['Position'] as string));
+
+    const replicaNodes = ['node-1', 'node-2', 'node-3'].filter((name) => name !== source.name).map((name) => cluster.node(name));
+    const expected = await Promise.all(
+      replicaNodes.map(async (node) => {
+        const own = await getJson(`${node.httpUrl}/status`);
+        return { Server_Id: own['Server_Id'], Host: '127.0.0.1', Port: own['Mysql_Port'], Source_Id: status['Server_Id'], Replica_UUID: own['Server_UUID'] };
+      }),
+    );
+    const byId = (rows: RowDataPacket[]) => [...rows].sort((a, b) => Number(a['Server_Id'] ?? a['Server_id']) - Number(b['Server_Id'] ?? b['Server_id']));
+    const replicas = await query(source, 'SHOW REPLICAS');
+    expect(byId(replicas.rows).map((row) => ({ ...row }))).toEqual(byId(expected as unknown as RowDataPacket[]));
+    const hosts = await query(source, 'SHOW SLAVE HOSTS');
+    expect(hosts.columns).toEqual(['Server_id', 'Host', 'Port', 'Master_id', 'Slave_UUID']);
+    expect(hosts.rows).toHaveLength(replicaNodes.length);
+  });
+
   it('SHOW REPLICA STATUS on a stopped replica equals its HTTP status field for field; SHOW SLAVE STATUS the same under the old names; a source shows none', async () => {
     // Stopped, so that the source's heartbeat groups move no position between the two reads.
     await replica.replication('stop');

@@ -32,8 +32,7 @@ describe('sql-statement', () => {
       ['show create table t', 'show'],
       ['SHOW MASTER STATUS NONBLOCKING', 'show'],
       ['SHOW SLAVE STATUS NOLOCK', 'show'],
-      ['SHOW SLAVE HOSTS', 'show'],
-      ['SHOW MASTER LOGS', 'show'],
+      ['SHOW BINARY LOGS IN x', 'show'],
       ['DESCRIBE t', 'describe'],
       ['DESC t', 'describe'],
       ['EXPLAIN SELECT * FROM t', 'explain'],
@@ -59,6 +58,10 @@ describe('sql-statement', () => {
       ['SHOW REPLICA STATUS;', 'show-replica-status', 'source-replica'],
       ['/* tool */ SHOW ALL SLAVES STATUS', 'show-replica-status', 'all-slaves'],
       ['SHOW ALL REPLICAS STATUS', 'show-replica-status', 'all-slaves'],
+      ['SHOW BINARY LOGS', 'show-binary-logs', 'source-replica'],
+      ['show master logs', 'show-binary-logs', 'master-slave'],
+      ['SHOW REPLICAS', 'show-replicas', 'source-replica'],
+      ['SHOW SLAVE HOSTS', 'show-replicas', 'master-slave'],
     ])('%s → kbinlog answers %s (%s names)', (sql, verb, names) => {
       expect(classify(sql)).toEqual({ kind: 'replication', verb, names });
     });

@@ -83,6 +83,10 @@ const REPLICATION_SHOWS: readonly (readonly [readonly string[], ReplicationState
   [['REPLICA', 'STATUS'], { kind: 'replication', verb: 'show-replica-status', names: 'source-replica' }],
   [['ALL', 'SLAVES', 'STATUS'], { kind: 'replication', verb: 'show-replica-status', names: 'all-slaves' }],
   [['ALL', 'REPLICAS', 'STATUS'], { kind: 'replication', verb: 'show-replica-status', names: 'all-slaves' }],
+  [['BINARY', 'LOGS'], { kind: 'replication', verb: 'show-binary-logs', names: 'source-replica' }],
+  [['MASTER', 'LOGS'], { kind: 'replication', verb: 'show-binary-logs', names: 'master-slave' }],
+  [['REPLICAS'], { kind: 'replication', verb: 'show-replicas', names: 'source-replica' }],
+  [['SLAVE', 'HOSTS'], { kind: 'replication', verb: 'show-replicas', names: 'master-slave' }],
 ];
 
 function showStatement(c: Cursor): Classified {

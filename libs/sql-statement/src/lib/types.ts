@@ -124,7 +124,7 @@ export interface RefusedStatement {
  */
 export interface ReplicationStatement {
   readonly kind: 'replication';
-  readonly verb: 'show-binlog-status' | 'show-replica-status';
+  readonly verb: 'show-binlog-status' | 'show-binary-logs' | 'show-replica-status' | 'show-replicas';
   readonly names: 'source-replica' | 'master-slave' | 'all-slaves';
 }
 

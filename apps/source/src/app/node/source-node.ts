@@ -25,6 +25,7 @@ import { MemcachedServer } from '../memcached/memcached-server';
 import { SOURCE_CONFIG, type SourceConfig } from '../source-config';
 import { BinlogCommitter, CaptureTriggers, type FaultInjection, NodeWrites, parseFaultInjection, ReadOnlyError, takeOwnCapture } from '@kbinlog/binlog-commit';
 import { BackendConnection } from '../sql/backend-connection';
+import { replicaHosts } from '../sql/replication-status';
 import { MysqlServer } from '../sql/mysql-server';
 import { SqlSession } from '../sql/sql-session';
 import { WriteGate } from '../sql/write-gate';
@@ -555,6 +556,8 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       },
       // The replica controls' status (the channel's, with a refused START's I/O error): what GET /replica/status answers.
       replicaStatus: () => (this.channel ? this.modules.get(ReplicaControl, { strict: false }).status() : undefined),
+      binaryLogs: async () => [{ name: `${this.status().File}`, end: (await this.binlogBounds()).end.toString() }],
+      replicas: () => replicaHosts(this.view.nodes.values(), this.view.source?.node, Date.now()),
     };
     // What replication tools read with SELECT @@…: kbinlog's identity and binlog, not the backing MariaDB's.
     const variables = () =>

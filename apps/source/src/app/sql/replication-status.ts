@@ -1,6 +1,7 @@
 import type { ColumnDefinition, TextValue } from '@kbinlog/mysql-protocol';
 import type { ReplicaStatus } from '@kbinlog/replication';
 import type { ReplicationStatement } from '@kbinlog/sql-statement';
+import type { NodeReport } from '@kbinlog/topology';
 import type { StatementResult } from './backend-connection';
 
 /** What the node's SHOW … STATUS statements read: its binlog position, and its channel's status while it replicates. */
@@ -8,6 +9,34 @@ export interface ReplicationState {
   binlogStatus(): { readonly file: string; readonly position: string; readonly executedGtidSet: string };
   /** SHOW REPLICA STATUS's fields while the node replicates; undefined while it writes (MySQL's empty set on a server that is no replica). */
   replicaStatus(): ReplicaStatus | undefined;
+  /** The binlog as SHOW BINARY LOGS lists it: its one topic-partition and the offset it ends at. */
+  binaryLogs(): Promise<readonly { readonly name: string; readonly end: string }[]>;
+  /** The replicas the topology shows reading the log (SHOW REPLICAS). */
+  replicas(): readonly ReplicaHost[];
+}
+
+/** A row of SHOW REPLICAS: a replica node, where its MySQL port is, and the source it reads. */
+export interface ReplicaHost {
+  readonly serverId: number;
+  readonly host: string;
+  readonly port: number;
+  readonly sourceId: number;
+  readonly uuid: string;
+}
+
+/** A replica whose last report is older than this no longer counts as reading the log (SHOW REPLICAS). */
+const REPLICA_REPORT_FRESH_MS = 10_000;
+
+/** SHOW REPLICAS from the topology: the nodes replicating with a fresh report, and the source's server_id they read from. */
+export function replicaHosts(reports: Iterable<NodeReport>, sourceNode: string | undefined, nowMs: number): ReplicaHost[] {
+  const all = [...reports];
+  const sourceId = all.find((report) => report.node === sourceNode)?.serverId ?? 0;
+  return all
+    .filter((report) => report.role === 'replica' && report.mysql !== null && nowMs - report.reportedAtMs < REPLICA_REPORT_FRESH_MS)
+    .map((report) => {
+      const at = (report.mysql as string).lastIndexOf(':');
+      return { serverId: report.serverId, host: (report.mysql as string).slice(0, at), port: Number((report.mysql as string).slice(at + 1)), sourceId, uuid: report.serverUuid };
+    });
 }
 
 const VAR_STRING = 253;
@@ -125,13 +154,27 @@ function replicaStatusResult(statement: ReplicationStatement, status: ReplicaSta
   };
 }
 
+function rowsOf(names: readonly string[], rows: readonly (readonly Value[])[], sample: readonly Value[]): StatementResult {
+  return { kind: 'rows', columns: names.map((name, index) => columnOf(name, sample[index])), rows: rows.map((row) => row.map(text)) };
+}
+
 /** The node's answer to a replication statement, from its own state (never from its database's). */
-export function replicationResult(statement: ReplicationStatement, state: ReplicationState): StatementResult {
-  if (statement.verb === 'show-replica-status') return replicaStatusResult(statement, state.replicaStatus());
-  const { file, position, executedGtidSet } = state.binlogStatus();
-  const names = ['File', 'Position', 'Binlog_Do_DB', 'Binlog_Ignore_DB', 'Executed_Gtid_Set'];
-  const values: Value[] = [file, Number(position), '', '', executedGtidSet];
-  return { kind: 'rows', columns: names.map((name, index) => columnOf(name, values[index])), rows: [values.map(text)] };
+export async function replicationResult(statement: ReplicationStatement, state: ReplicationState): Promise<StatementResult> {
+  switch (statement.verb) {
+    case 'show-replica-status':
+      return replicaStatusResult(statement, state.replicaStatus());
+    case 'show-binlog-status': {
+      const { file, position, executedGtidSet } = state.binlogStatus();
+      return rowsOf(['File', 'Position', 'Binlog_Do_DB', 'Binlog_Ignore_DB', 'Executed_Gtid_Set'], [[file, Number(position), '', '', executedGtidSet]], ['', 0, '', '', '']);
+    }
+    case 'show-binary-logs':
+      // File_size is where the log ends, as an offset: kbinlog's positions are offsets, not bytes.
+      return rowsOf(['Log_name', 'File_size', 'Encrypted'], (await state.binaryLogs()).map(({ name, end }) => [name, Number(end), 'No']), ['', 0, '']);
+    case 'show-replicas': {
+      const names = statement.names === 'source-replica' ? ['Server_Id', 'Host', 'Port', 'Source_Id', 'Replica_UUID'] : ['Server_id', 'Host', 'Port', 'Master_id', 'Slave_UUID'];
+      return rowsOf(names, state.replicas().map((replica) => [replica.serverId, replica.host, replica.port, replica.sourceId, replica.uuid]), [0, '', 0, 0, '']);
+    }
+  }
 }
 
 /** Only for column types: numbers where a channel reports numbers. */

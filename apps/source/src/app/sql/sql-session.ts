@@ -107,7 +107,7 @@ export class SqlSession {
       case 'refused':
         throw refuse(statement.errno, statement.sqlState, statement.message);
       case 'replication':
-        return replicationResult(statement, this.context.replication);
+        return await replicationResult(statement, this.context.replication);
       case 'read':
         // CHECK TABLE commits implicitly in MySQL: commit through the log first.
         if (statement.verb === 'check' && this.inTransaction) await this.commitOpenTransaction();
