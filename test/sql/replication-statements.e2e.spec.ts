@@ -177,6 +177,17 @@ describe("MySQL's replication status statements on the nodes' MySQL ports", () =
     }
   });
 
+  it('SELECT SOURCE_POS_WAIT(file, pos[, timeout]) waits on a replica\'s applier: at once when passed, -1 after the timeout, NULL on the source', async () => {
+    const { File, Position } = await getJson(`${source.httpUrl}/status`);
+    const waited = await query(replica, `SELECT SOURCE_POS_WAIT('${String(File)}', ${String(Position)}, 10)`);
+    expect(waited.columns).toEqual([`SOURCE_POS_WAIT('${String(File)}', ${String(Position)}, 10)`]);
+    expect(Number(Object.values(waited.rows[0])[0])).toBeGreaterThanOrEqual(0);
+    const later = await query(replica, `SELECT MASTER_POS_WAIT('${String(File)}', ${BigInt(Position as string) + 1_000_000n}, 0.5) AS w`);
+    expect(later.rows[0]['w']).toBe(-1);
+    const onSource = await query(source, `SELECT SOURCE_POS_WAIT('${String(File)}', 0, 1) AS w`);
+    expect(onSource.rows[0]['w']).toBeNull();
+  });
+
   it("mysqld_exporter on a replica's port reports the replica's status, running and stopped", async () => {
     const port = Number((await getJson(`${replica.httpUrl}/status`))['Mysql_Port']);
     const listen = await freePort();

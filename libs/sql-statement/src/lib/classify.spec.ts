@@ -52,6 +52,21 @@ describe('sql-statement', () => {
     });
 
     it.each([
+      ["SELECT SOURCE_POS_WAIT('kbinlog.c.binlog-0', 42)", 'kbinlog.c.binlog-0', '42', undefined, "SOURCE_POS_WAIT('kbinlog.c.binlog-0', 42)"],
+      ["select master_pos_wait('f', 7, 1.5, '') AS w;", 'f', '7', 1.5, 'w'],
+      ["SELECT SOURCE_POS_WAIT(\"f\", 7, 10) `done`", 'f', '7', 10, 'done'],
+    ])('%s → kbinlog waits on its applier', (sql, file, position, timeoutS, column) => {
+      expect(classify(sql)).toEqual({ kind: 'replication', verb: 'source-pos-wait', file, position, timeoutS, column });
+    });
+
+    it.each(["SELECT SOURCE_POS_WAIT('f', 7) + 1", "SELECT SOURCE_POS_WAIT('f', 7) FROM dual", "SELECT SOURCE_POS_WAIT('f', 'x')", "SELECT SOURCE_POS_WAIT('f', 7.5)", "SELECT SOURCE_POS_WAIT('f'", 'SELECT SOURCE_POS_WAIT', "SELECT 1, SOURCE_POS_WAIT('f', 7)"])(
+      '%s is a read the database answers',
+      (sql) => {
+        expect(classify(sql)).toMatchObject({ kind: 'read', verb: 'select' });
+      },
+    );
+
+    it.each([
       ['SHOW MASTER STATUS', 'show-binlog-status', 'master-slave'],
       ['show binary log status', 'show-binlog-status', 'source-replica'],
       ['SHOW SLAVE STATUS', 'show-replica-status', 'master-slave'],

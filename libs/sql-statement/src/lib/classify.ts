@@ -89,6 +89,49 @@ const REPLICATION_SHOWS: readonly (readonly [readonly string[], ReplicationState
   [['SLAVE', 'HOSTS'], { kind: 'replication', verb: 'show-replicas', names: 'master-slave' }],
 ];
 
+const POSITION_WAITS = new Set(['SOURCE_POS_WAIT', 'MASTER_POS_WAIT']);
+
+/**
+ * `SELECT SOURCE_POS_WAIT('file', pos[, timeout[, 'channel']]) [[AS] alias]` and nothing else:
+ * the form tools send, answered by the node's applier. Any other use of the function (inside an
+ * expression, with a FROM) is a read the database answers (NULL: it runs no replica threads).
+ */
+function positionWait(c: Cursor): ReplicationStatement | undefined {
+  const { tokens } = c;
+  if (!POSITION_WAITS.has(c.word(1)) || !c.punct('(', 2)) return undefined;
+  let k = c.i + 3;
+  const at = (type: 'string' | 'word') => k < c.end && tokens.type(k) === type;
+  const number = () => at('word') && /^\d+$/.test(tokens.text(k));
+  if (!at('string')) return undefined;
+  const file = c.value(k++);
+  if (!(k < c.end && tokens.isPunct(k++, ','))) return undefined;
+  if (!number() || tokens.isPunct(k + 1, '.')) return undefined;
+  const position = tokens.text(k++);
+  let timeoutS: number | undefined;
+  if (k < c.end && tokens.isPunct(k, ',')) {
+    k++;
+    if (!number()) return undefined;
+    let seconds = tokens.text(k++);
+    // The lexer reads 1.5 as 1, '.', 5.
+    if (k + 1 < c.end && tokens.isPunct(k, '.') && /^\d+$/.test(tokens.text(k + 1))) {
+      seconds += `.${tokens.text(k + 1)}`;
+      k += 2;
+    }
+    timeoutS = Number(seconds);
+    if (k < c.end && tokens.isPunct(k, ',')) {
+      k++;
+      if (!at('string')) return undefined;
+      k++;
+    }
+  }
+  if (!(k < c.end && tokens.isPunct(k, ')'))) return undefined;
+  let column = c.sql.slice(tokens.start(c.i + 1), tokens.end(k++));
+  if (k < c.end && tokens.upper(k) === 'AS') k++;
+  if (k < c.end && (tokens.type(k) === 'word' || tokens.type(k) === 'quoted' || tokens.type(k) === 'string')) column = c.value(k++);
+  if (k < c.end) return undefined;
+  return { kind: 'replication', verb: 'source-pos-wait', file, position, timeoutS, column };
+}
+
 function showStatement(c: Cursor): Classified {
   for (const [words, statement] of REPLICATION_SHOWS) {
     if (!c.has(words.length + 1) && words.every((word, k) => c.word(k + 1) === word)) return statement;
@@ -249,7 +292,7 @@ function statement(c: Cursor): Classified {
 
   switch (first) {
     case 'SELECT':
-      return readQuery(c, 'select');
+      return positionWait(c) ?? readQuery(c, 'select');
     case 'VALUES':
       return readQuery(c, 'values');
     case 'TABLE':

@@ -122,11 +122,23 @@ export interface RefusedStatement {
  * MySQL 8's (SHOW REPLICA STATUS, SHOW BINARY LOG STATUS), the older one (SHOW SLAVE STATUS,
  * SHOW MASTER STATUS), or MariaDB's multi-source form (SHOW ALL SLAVES STATUS).
  */
-export interface ReplicationStatement {
-  readonly kind: 'replication';
-  readonly verb: 'show-binlog-status' | 'show-binary-logs' | 'show-replica-status' | 'show-replicas';
-  readonly names: 'source-replica' | 'master-slave' | 'all-slaves';
-}
+export type ReplicationStatement =
+  | {
+      readonly kind: 'replication';
+      readonly verb: 'show-binlog-status' | 'show-binary-logs' | 'show-replica-status' | 'show-replicas';
+      readonly names: 'source-replica' | 'master-slave' | 'all-slaves';
+    }
+  | {
+      /** `SELECT SOURCE_POS_WAIT('file', pos[, timeout[, 'channel']])` (or MASTER_POS_WAIT), alone: the node's applier answers. */
+      readonly kind: 'replication';
+      readonly verb: 'source-pos-wait';
+      readonly file: string;
+      readonly position: string;
+      /** Seconds; undefined when not given (wait without a bound of the client's). */
+      readonly timeoutS: number | undefined;
+      /** The result column's name: the call as written, or its alias. */
+      readonly column: string;
+    };
 
 export type Classified =
   | ReadStatement

@@ -1,4 +1,4 @@
-import { binlogCoordinates, formatCoordinates } from '@kbinlog/binlog';
+import { type BinlogCoordinates, binlogCoordinates, formatCoordinates, parseCoordinates } from '@kbinlog/binlog';
 import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange, type LogRange } from '@kbinlog/binlog-kafka';
 import {
   type AppliedPosition,
@@ -16,7 +16,7 @@ import { MIN_SERVER_VERSION, parseServerVersion } from '@kbinlog/sql-statement';
 import { ensureTopologyTopic, NodeAnnouncer, type NodeReport, type NodeRole, TopologyView } from '@kbinlog/topology';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { ReplicaControl } from '@kbinlog/replica-feature';
+import { MAX_WAIT_S, ReplicaControl, ReplicaControlError } from '@kbinlog/replica-feature';
 import type { Admin, Kafka } from 'kafkajs';
 import { loadInnodbMapping } from '../memcached/innodb-mapping';
 import { MemcachedEngine } from '../memcached/memcached-engine';
@@ -24,7 +24,7 @@ import { ReadCache } from '../memcached/read-cache';
 import { MemcachedServer } from '../memcached/memcached-server';
 import { SOURCE_CONFIG, type SourceConfig } from '../source-config';
 import { BinlogCommitter, CaptureTriggers, type FaultInjection, NodeWrites, parseFaultInjection, ReadOnlyError, takeOwnCapture } from '@kbinlog/binlog-commit';
-import { BackendConnection } from '../sql/backend-connection';
+import { BackendConnection, DatabaseError } from '../sql/backend-connection';
 import { replicaHosts } from '../sql/replication-status';
 import { MysqlServer } from '../sql/mysql-server';
 import { SqlSession } from '../sql/sql-session';
@@ -558,6 +558,20 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       replicaStatus: () => (this.channel ? this.modules.get(ReplicaControl, { strict: false }).status() : undefined),
       binaryLogs: async () => [{ name: `${this.status().File}`, end: (await this.binlogBounds()).end.toString() }],
       replicas: () => replicaHosts(this.view.nodes.values(), this.view.source?.node, Date.now()),
+      waitForPosition: async (file: string, position: string, timeoutS: number | undefined) => {
+        // A node that writes runs no applier: MySQL's NULL for a server whose SQL thread is not running.
+        if (!this.channel) return null;
+        let coordinates: BinlogCoordinates;
+        try {
+          coordinates = parseCoordinates(`${file}:${position}`);
+        } catch (error) {
+          throw new DatabaseError(1210, 'HY000', `Incorrect arguments to SOURCE_POS_WAIT: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        const control = this.modules.get(ReplicaControl, { strict: false });
+        return control.wait(coordinates, Math.ceil(Math.min(timeoutS ?? MAX_WAIT_S, MAX_WAIT_S) * 1000)).catch((error: unknown) => {
+          throw error instanceof ReplicaControlError ? new DatabaseError(1210, 'HY000', `Incorrect arguments to SOURCE_POS_WAIT: ${error.message}`) : error;
+        });
+      },
     };
     // What replication tools read with SELECT @@…: kbinlog's identity and binlog, not the backing MariaDB's.
     const variables = () =>

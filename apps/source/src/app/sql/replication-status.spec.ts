@@ -21,6 +21,7 @@ function state(replica: Partial<ReplicaStatus> | undefined): ReplicationState {
     replicaStatus: () => replica as ReplicaStatus | undefined,
     binaryLogs: () => Promise.resolve([{ name: 'kbinlog.c.binlog-0', end: '121' }]),
     replicas: () => [{ serverId: 2, host: '127.0.0.1', port: 3308, sourceId: 1, uuid: 'u2' }],
+    waitForPosition: (file, position, timeoutS) => Promise.resolve(file === 'kbinlog.c.binlog-0' && position === '118' && timeoutS === 5 ? 3 : null),
   };
 }
 
@@ -85,5 +86,12 @@ describe('source > sql > replication status', () => {
     const report = (node: string, role: string, serverId: number, mysql: string | null, ageMs: number) => ({ node, role, serverId, serverUuid: `u${serverId}`, mysql, reportedAtMs: 100_000 - ageMs }) as unknown as NodeReport;
     const reports = [report('n1', 'source', 1, '127.0.0.1:3307', 0), report('n2', 'replica', 2, '127.0.0.1:3308', 500), report('n3', 'replica', 3, '127.0.0.1:3309', 60_000), report('n4', 'replica', 4, null, 0)];
     expect(replicaHosts(reports, 'n1', 100_000)).toEqual([{ serverId: 2, host: '127.0.0.1', port: 3308, sourceId: 1, uuid: 'u2' }]);
+  });
+
+  it('answers SOURCE_POS_WAIT in one column named as the client wrote it', async () => {
+    const result = await replicationResult({ kind: 'replication', verb: 'source-pos-wait', file: 'kbinlog.c.binlog-0', position: '118', timeoutS: 5, column: 'w' }, state(RUNNING));
+    expect(result).toMatchObject({ kind: 'rows', columns: [{ name: 'w', type: 8 }], rows: [['3']] });
+    const none = await replicationResult({ kind: 'replication', verb: 'source-pos-wait', file: 'kbinlog.c.binlog-0', position: '9', timeoutS: undefined, column: 'w' }, state(RUNNING));
+    expect(none).toMatchObject({ rows: [[null]] });
   });
 });

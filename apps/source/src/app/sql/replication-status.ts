@@ -13,6 +13,8 @@ export interface ReplicationState {
   binaryLogs(): Promise<readonly { readonly name: string; readonly end: string }[]>;
   /** The replicas the topology shows reading the log (SHOW REPLICAS). */
   replicas(): readonly ReplicaHost[];
+  /** SOURCE_POS_WAIT: groups applied until the applier passed `file`:`position`, -1 after the timeout, null when it does not run. */
+  waitForPosition(file: string, position: string, timeoutS: number | undefined): Promise<number | null>;
 }
 
 /** A row of SHOW REPLICAS: a replica node, where its MySQL port is, and the source it reads. */
@@ -143,7 +145,7 @@ function text(value: Value): TextValue {
   return value === null ? null : String(value);
 }
 
-function replicaStatusResult(statement: ReplicationStatement, status: ReplicaStatus | undefined): StatementResult {
+function replicaStatusResult(statement: Extract<ReplicationStatement, { names: unknown }>, status: ReplicaStatus | undefined): StatementResult {
   const named = REPLICA_COLUMNS.map(([name, value]): Column => [statement.names === 'source-replica' ? name : masterSlaveName(name), value]);
   const columns = statement.names === 'all-slaves' ? [...ALL_SLAVES_FIRST, ...named, ...ALL_SLAVES_LAST] : named;
   // Types come from a sample status, so they never depend on a value being null; a server that is no replica sends the same columns and no row.
@@ -170,6 +172,8 @@ export async function replicationResult(statement: ReplicationStatement, state: 
     case 'show-binary-logs':
       // File_size is where the log ends, as an offset: kbinlog's positions are offsets, not bytes.
       return rowsOf(['Log_name', 'File_size', 'Encrypted'], (await state.binaryLogs()).map(({ name, end }) => [name, Number(end), 'No']), ['', 0, '']);
+    case 'source-pos-wait':
+      return rowsOf([statement.column], [[await state.waitForPosition(statement.file, statement.position, statement.timeoutS)]], [0]);
     case 'show-replicas': {
       const names = statement.names === 'source-replica' ? ['Server_Id', 'Host', 'Port', 'Source_Id', 'Replica_UUID'] : ['Server_id', 'Host', 'Port', 'Master_id', 'Slave_UUID'];
       return rowsOf(names, state.replicas().map((replica) => [replica.serverId, replica.host, replica.port, replica.sourceId, replica.uuid]), [0, '', 0, 0, '']);
