@@ -441,13 +441,7 @@ export class BinlogCommitter {
       for (const index of grouped) this.options.onStored?.((outcomes[index] as Extract<KeyedOutcome, { ok: true }>).events);
       outcomes.forEach((outcome, index) => (outcome.ok ? jobs[index].resolve(outcome.result) : jobs[index].reject(outcome.error)));
     } catch (error) {
-      if (logCommitted) {
-        this.refuse('the store lags the binlog');
-        this.options.onFatal('database commit failed after the binlog commit', error);
-      } else {
-        this.fenced(error);
-        await transaction?.abort().catch(() => undefined);
-      }
+      await this.commitFailed(error, logCommitted, transaction);
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       const reason = this.refusal ?? `write not stored: ${error instanceof Error ? error.message : String(error)}`;
       for (const job of jobs) job.reject(new WriteRefusedError(reason));
@@ -490,6 +484,21 @@ export class BinlogCommitter {
     this.faults.hit('after-log-commit');
   }
 
+  /**
+   * A commit step failed. After the log committed, the store lags the log: refuse everything and
+   * stop (the restart applies the log). Before it, nothing is logged: abort the Kafka transaction
+   * (and refuse from now on if the failure was a fence).
+   */
+  private async commitFailed(error: unknown, logCommitted: boolean, transaction: BinlogTransaction | undefined): Promise<void> {
+    if (logCommitted) {
+      this.refuse('the store lags the binlog');
+      this.options.onFatal('database commit failed after the binlog commit', error);
+      return;
+    }
+    this.fenced(error);
+    await transaction?.abort().catch(() => undefined);
+  }
+
   /** A fencing error from any step (begin, append, commit): refuse from now on and say so once. */
   private fenced(error: unknown): boolean {
     if (!isFencedError(error)) return false;
@@ -521,13 +530,7 @@ export class BinlogCommitter {
       this.applied = next;
       this.options.onStored?.(events);
     } catch (error) {
-      if (logCommitted) {
-        this.refuse('the store lags the binlog');
-        this.options.onFatal('database commit failed after the binlog commit', error);
-      } else {
-        this.fenced(error);
-        await transaction?.abort().catch(() => undefined);
-      }
+      await this.commitFailed(error, logCommitted, transaction);
       throw error;
     }
   }
@@ -619,11 +622,7 @@ export class BinlogCommitter {
       const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failed) throw failed.reason;
     } catch (error) {
-      if (logCommitted) {
-        this.refuse('the store lags the binlog');
-        this.options.onFatal('database commit failed after the binlog commit', error);
-      } else this.fenced(error);
-      if (!logCommitted) await transaction?.abort().catch(() => undefined);
+      await this.commitFailed(error, logCommitted, transaction);
       const reason = this.refusal ?? `transaction not committed: ${error instanceof Error ? error.message : String(error)}`;
       for (const job of jobs.filter((job) => !committed.has(job))) {
         await job.transaction.rollback().catch(() => undefined);
