@@ -14,6 +14,7 @@ import {
   MemcachedTestClient,
   SQL_ACCOUNT,
   nodeFlags,
+  queryRows,
   readTopic,
   replayTable,
   resetNodeDatabases,
@@ -472,5 +473,59 @@ describe('a keyed batch one of whose rows a SQL transaction holds', () => {
     expect((await tableByKey(server)).get('c-3')?.['c2']).toBe('v-c-3');
     const stored = await expectStoreEqualsLog(source, topic, server, seeded);
     expect(stored.size).toBe(seeded.size + 10);
+  });
+});
+
+describe('a keyed batch one of whose rows a SQL transaction holds past the lock wait timeout', () => {
+  const server = infra.mariadb[1];
+  const cluster = uniqueClusterName('gctimeout');
+  const topic = `kbinlog.${cluster}.binlog`;
+  let source: RunningService;
+  let clients: MemcachedTestClient[] = [];
+  let seeded: Map<string, Record<string, string | null>>;
+
+  beforeAll(async () => {
+    await resetNodeDatabases(server);
+    // The source's connections open with this timeout (the keyed batch's own is 0 whatever it is).
+    await queryRows(server, 'SET GLOBAL innodb_lock_wait_timeout = 2');
+    source = await startService('source', [
+      ...nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 }),
+      ...['--memcached-port', '0', '--mysql-port', '0', '--group-commit-max-batch', '10', '--group-commit-max-wait-us', '1000000'],
+    ]);
+    seeded = await tableByKey(server);
+    clients = await connectClients(source, 10);
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await source?.stop();
+    await queryRows(server, 'SET GLOBAL innodb_lock_wait_timeout = 50');
+  });
+
+  it('fails the held write alone after the timeout, stores the other nine, and logs nothing for the failed one', async () => {
+    expect(await clients[3].set('c-3', 'before')).toBe(STORED);
+    const port = (await sourceStatus(source)).Mysql_Port;
+    if (port === null) throw new Error('the source runs without a MySQL port');
+    const holder = await createConnection({ host: '127.0.0.1', port, ...SQL_ACCOUNT });
+    let held: string;
+    try {
+      await holder.query('BEGIN');
+      await holder.query("UPDATE test.demo_test SET c2 = 'by-sql' WHERE c1 = 'c-3'");
+      const replies = await Promise.all(clients.map((client, index) => client.set(`c-${index}`, `v-c-${index}`).catch((error: Error) => `error: ${error.message}`)));
+      held = replies[3];
+      expect(replies.filter((_, index) => index !== 3)).toEqual(Array.from({ length: 9 }, () => STORED));
+      await holder.query('COMMIT');
+    } finally {
+      await holder.end();
+    }
+    expect(held).toMatch(/^SERVER_ERROR .*[Ll]ock wait timeout/);
+
+    const logged = setsOf(await loggedGroups(topic, source)).filter(({ key }) => key === 'c-3').map(({ value }) => value);
+    expect(logged).toEqual(['before', 'by-sql']);
+    const stored = await expectStoreEqualsLog(source, topic, server, seeded);
+    expect(stored.get('c-3')?.['c2']).toBe('by-sql');
+    for (let index = 0; index < 10; index++) if (index !== 3) expect(stored.get(`c-${index}`)?.['c2']).toBe(`v-c-${index}`);
+    // The source took writes again at once.
+    expect(await clients[3].set('c-3', 'after')).toBe(STORED);
   });
 });

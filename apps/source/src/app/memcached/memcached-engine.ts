@@ -143,6 +143,9 @@ export class MemcachedEngine implements CommandHandler {
       return column && keyColumns.has(column) ? `key too long for column ${column}` : 'object too large for cache';
     }
     if (error instanceof ApplyError) return error.message.replace(/[\r\n]+/g, ' ');
+    // The server refused the write's statement (a lock wait timeout, a deadlock): its words, for the client to retry.
+    const { errno, sqlMessage } = error as { errno?: unknown; sqlMessage?: unknown };
+    if (typeof errno === 'number' && typeof sqlMessage === 'string') return sqlMessage.replace(/[\r\n]+/g, ' ');
     this.onInternalError(error);
     return 'internal error';
   }
