@@ -6,8 +6,11 @@ import type { MariaDbServer, StartedInfra } from '../test-infra';
 
 const execFileAsync = promisify(execFile);
 
-/** Instances of the test run, apart from the development cluster's (infra/local/up.sh). */
-const KAFKA_NAME = 'test';
+/**
+ * Instances of the test run, apart from the development cluster's (infra/local/up.sh).
+ * KBINLOG_TEST_INFRA_NAME (with other ports) lets a second test run on the machine use its own.
+ */
+const DEFAULT_INFRA_NAME = 'test';
 const MARIADB_USER = 'kbinlog';
 const MARIADB_PASSWORD = 'kbinlog';
 
@@ -51,12 +54,13 @@ interface Instance {
  */
 export async function localInfra(mariadbCount: number, env: NodeJS.ProcessEnv): Promise<StartedInfra> {
   const dir = scriptsDir();
+  const name = env['KBINLOG_TEST_INFRA_NAME'] ?? DEFAULT_INFRA_NAME;
   const kafkaPort = Number(env['KBINLOG_TEST_KAFKA_PORT'] ?? 19092);
   const mariadbBasePort = Number(env['KBINLOG_TEST_MARIADB_BASE_PORT'] ?? 13307);
-  const kafka: Instance = { script: join(dir, 'kafka.sh'), name: KAFKA_NAME, port: kafkaPort };
+  const kafka: Instance = { script: join(dir, 'kafka.sh'), name, port: kafkaPort };
   const databases: Instance[] = Array.from({ length: mariadbCount }, (_, index) => ({
     script: join(dir, 'mariadb.sh'),
-    name: `test-${index + 1}`,
+    name: `${name}-${index + 1}`,
     port: mariadbBasePort + index,
   }));
 
