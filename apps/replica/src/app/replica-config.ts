@@ -5,7 +5,7 @@ import {
   type ReplicationFilter,
   splitFilterList,
 } from '@kbinlog/replication-filter';
-import { nodeOptions, type OptionSpec, type OptionValues, positiveIntSchema, serviceOptions, topicOptions } from '@kbinlog/service-runtime';
+import { nodeOptions, type OptionSpec, type OptionValues, positiveIntSchema, serviceOptions, sourceDelayOption, topicOptions } from '@kbinlog/service-runtime';
 import { z } from 'zod';
 
 /**
@@ -50,6 +50,7 @@ export const REPLICA_OPTIONS = {
     schema: positiveIntSchema(1_000_000),
     default: '10000',
   },
+  sourceDelayS: sourceDelayOption,
   applyBatchMaxGroups: {
     flag: 'apply-batch-max-groups',
     env: 'KBINLOG_APPLY_BATCH_MAX_GROUPS',

@@ -1,5 +1,5 @@
 import { PROMOTION_RULES } from '@kbinlog/topology';
-import { hostSchema, nodeOptions, type OptionValues, portSchema, positiveIntSchema, serviceOptions, topicOptions } from '@kbinlog/service-runtime';
+import { hostSchema, nodeOptions, type OptionValues, portSchema, positiveIntSchema, serviceOptions, sourceDelayOption, topicOptions } from '@kbinlog/service-runtime';
 import { z } from 'zod';
 import { parseSqlUsers } from './sql/sql-users';
 
@@ -10,6 +10,7 @@ export const SOURCE_OPTIONS = {
   promotionRule: { flag: 'promotion-rule', env: 'KBINLOG_PROMOTION_RULE', description: `whether a coordinator may pick this node as the next source (${PROMOTION_RULES.join('|')})`, schema: z.enum(PROMOTION_RULES), default: 'neutral' },
   promotionTimeoutMs: { flag: 'promotion-timeout-ms', env: 'KBINLOG_PROMOTION_TIMEOUT_MS', description: "the bound of a promotion: fencing the old writer, applying the log to its end and opening writes finish within it, or the node gives up and stays a replica (keep it below the coordinator's --promote-timeout-ms)", schema: positiveIntSchema(3_600_000), default: '30000' },
   heartbeatIntervalMs: { flag: 'heartbeat-interval-ms', env: 'KBINLOG_HEARTBEAT_INTERVAL_MS', description: 'how often the source appends a heartbeat group (pt-heartbeat) while a coordinator assigns it', schema: positiveIntSchema(60_000), default: '1000' },
+  sourceDelayS: sourceDelayOption,
   applyBatchMaxGroups: { flag: 'apply-batch-max-groups', env: 'KBINLOG_APPLY_BATCH_MAX_GROUPS', description: 'most relayed binlog groups the node applies in one database transaction as a replica or catching up, each still whole (1: a transaction per group)', schema: positiveIntSchema(100_000), default: '1000' },
   memcachedHost: { flag: 'memcached-host', env: 'KBINLOG_MEMCACHED_HOST', description: 'address the memcached protocol listens on', schema: hostSchema, default: '127.0.0.1' },
   memcachedPort: { flag: 'memcached-port', env: 'KBINLOG_MEMCACHED_PORT', description: 'memcached protocol port; 0 picks a free port', schema: portSchema, default: '11211' },

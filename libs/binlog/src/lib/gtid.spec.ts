@@ -4,6 +4,17 @@ const A = '3e11fa47-71ca-11e1-9e33-c80aa9429562';
 const B = '0b11fa47-71ca-11e1-9e33-c80aa9429562';
 
 describe('binlog > gtid', () => {
+  it('tells whether a set includes another (GTID_SUBSET), interval by interval and server by server', () => {
+    const set = GtidSet.parse(`${A}:1-10:20-30,${B}:5`);
+    expect(set.includes(GtidSet.parse(`${A}:2-9:20`))).toBe(true);
+    expect(set.includes(GtidSet.parse(`${A}:1-10,${B}:5`))).toBe(true);
+    expect(set.includes(GtidSet.EMPTY)).toBe(true);
+    expect(set.includes(GtidSet.parse(`${A}:10-20`))).toBe(false);
+    expect(set.includes(GtidSet.parse(`${A}:31`))).toBe(false);
+    expect(set.includes(GtidSet.parse(`${B}:4-5`))).toBe(false);
+    expect(GtidSet.EMPTY.includes(GtidSet.parse(`${A}:1`))).toBe(false);
+  });
+
   it('parses and formats <server_uuid>:<n>', () => {
     expect(parseGtid(`${A}:23`)).toEqual({ serverUuid: A, transaction: 23n });
     expect(formatGtid(parseGtid(`${A}:9223372036854775807`))).toBe(`${A}:9223372036854775807`);

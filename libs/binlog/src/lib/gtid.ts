@@ -93,6 +93,16 @@ export class GtidSet {
     return (this.intervals.get(gtid.serverUuid) ?? []).some(([start, end]) => start <= gtid.transaction && gtid.transaction <= end);
   }
 
+  /** Every GTID of `other` is in this set (MySQL's GTID_SUBSET(other, this)). */
+  includes(other: GtidSet): boolean {
+    for (const [serverUuid, intervals] of other.intervals) {
+      const mine = this.intervals.get(serverUuid) ?? [];
+      // Both lists are sorted and merged: each interval of `other` must lie inside one of ours.
+      if (!intervals.every(([start, end]) => mine.some(([from, to]) => from <= start && end <= to))) return false;
+    }
+    return true;
+  }
+
   /** The highest transaction number of a server in the set, 0n if none. */
   lastTransaction(serverUuid: string): bigint {
     const intervals = this.intervals.get(serverUuid);

@@ -1,5 +1,5 @@
 import { type BinlogCoordinates, binlogCoordinates, formatCoordinates } from '@kbinlog/binlog';
-import type { ReplicaStatus } from '@kbinlog/replication';
+import { MAX_SOURCE_DELAY_S, type ReplicaStatus, type UntilGtids } from '@kbinlog/replication';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ReplicaControlError, ReplicaControlErrorCode } from './replica-control-error';
 import { REPLICA_HOST, type ReplicaHost } from './replica-host';
@@ -18,10 +18,17 @@ interface IoRefusal {
   readonly timestamp: string;
 }
 
-/** START REPLICA UNTIL stops the applier there; MySQL's UNTIL SOURCE_LOG_FILE/SOURCE_LOG_POS. */
+/** START REPLICA UNTIL stops the applier there: MySQL's UNTIL SOURCE_LOG_FILE/SOURCE_LOG_POS, or SQL_AFTER_GTIDS / SQL_BEFORE_GTIDS. */
 export interface StartOptions {
   readonly thread?: ReplicaThread;
   readonly until?: BinlogCoordinates;
+  readonly untilGtids?: UntilGtids;
+}
+
+/** CHANGE REPLICATION SOURCE TO: SOURCE_LOG_FILE + SOURCE_LOG_POS, SOURCE_DELAY, or both. */
+export interface SourceChange {
+  readonly position?: BinlogCoordinates;
+  readonly delayS?: number;
 }
 
 /**
@@ -73,18 +80,18 @@ export class ReplicaControl {
     };
   }
 
-  start({ thread, until }: StartOptions = {}): Promise<ReplicaStatus> {
+  start({ thread, until, untilGtids }: StartOptions = {}): Promise<ReplicaStatus> {
     return this.serialized(async () => {
       const { channel } = this.node;
-      if (until) {
-        this.checkCluster(until);
+      if (until) this.checkCluster(until);
+      if (until || untilGtids) {
         // MySQL ignores UNTIL for a running SQL thread (with a warning); refusing says it plainly.
         if (channel.applierRunning) {
           throw new ReplicaControlError(ReplicaControlErrorCode.ReplicaRunning, 'START REPLICA UNTIL needs the applier stopped: run STOP REPLICA SQL_THREAD first');
         }
       }
       if (thread !== 'sql' && !channel.fetcherRunning) await this.checkAppliedPosition();
-      if (thread !== 'io') await channel.startApplier({ untilOffset: until?.offset });
+      if (thread !== 'io') await channel.startApplier({ untilOffset: until?.offset, untilGtids });
       if (thread !== 'sql') {
         try {
           await channel.startFetcher();
@@ -93,7 +100,8 @@ export class ReplicaControl {
         }
         this.ioRefusal = undefined;
       }
-      this.logger.log({ event: 'replica.start', thread: thread ?? 'all', until: until ? formatCoordinates(until) : undefined, msg: 'START REPLICA' });
+      const untilText = until ? formatCoordinates(until) : untilGtids ? `SQL_${untilGtids.when.toUpperCase()}_GTIDS = '${untilGtids.set.toString()}'` : undefined;
+      this.logger.log({ event: 'replica.start', thread: thread ?? 'all', until: untilText, msg: 'START REPLICA' });
       return this.status();
     });
   }
@@ -109,10 +117,17 @@ export class ReplicaControl {
     });
   }
 
-  /** CHANGE REPLICATION SOURCE TO SOURCE_LOG_POS: the applier continues from `position`. */
-  changeSource(position: BinlogCoordinates): Promise<ReplicaStatus> {
+  /**
+   * CHANGE REPLICATION SOURCE TO: SOURCE_LOG_POS moves the applier to `position` (both threads
+   * stopped); SOURCE_DELAY sets the delay (the applier stopped, as MySQL requires).
+   */
+  changeSource({ position, delayS }: SourceChange): Promise<ReplicaStatus> {
     return this.serialized(async () => {
       const { channel } = this.node;
+      if (!position) {
+        if (delayS !== undefined) this.changeDelay(delayS);
+        return this.status();
+      }
       this.checkCluster(position);
       if (channel.fetcherRunning || channel.applierRunning) {
         throw new ReplicaControlError(ReplicaControlErrorCode.ReplicaRunning, RUNNING_MESSAGE);
@@ -126,12 +141,25 @@ export class ReplicaControl {
           `${formatCoordinates(position)} is outside the binlog, which now runs from offset ${start} to ${end}`,
         );
       }
+      if (delayS !== undefined) this.changeDelay(delayS);
       const from = channel.status().Exec_Source_Coordinates;
       await channel.changePosition(position.offset);
       this.ioRefusal = undefined;
       this.logger.log({ event: 'replica.change_source', from, to: formatCoordinates(position), msg: 'CHANGE REPLICATION SOURCE' });
       return this.status();
     });
+  }
+
+  private changeDelay(delayS: number): void {
+    const { channel } = this.node;
+    if (channel.applierRunning) {
+      throw new ReplicaControlError(ReplicaControlErrorCode.ApplierRunning, 'This operation cannot be performed with a running replica sql thread; run STOP REPLICA SQL_THREAD first');
+    }
+    if (!Number.isInteger(delayS) || delayS < 0 || delayS > MAX_SOURCE_DELAY_S) {
+      throw new ReplicaControlError(ReplicaControlErrorCode.DelayOutOfRange, `The requested value ${delayS} for the source delay exceeds the maximum ${MAX_SOURCE_DELAY_S}`);
+    }
+    channel.setSourceDelay(delayS);
+    this.logger.log({ event: 'replica.change_source', source_delay_s: delayS, msg: 'CHANGE REPLICATION SOURCE TO SOURCE_DELAY' });
   }
 
   /**

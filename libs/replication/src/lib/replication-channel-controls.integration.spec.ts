@@ -1,4 +1,4 @@
-import type { BinlogEvent, BinlogGroup } from '@kbinlog/binlog';
+import { type BinlogEvent, type BinlogGroup, GtidSet } from '@kbinlog/binlog';
 import { BinlogWriter, type ClusterNames, clusterNames, ensureBinlogTopic } from '@kbinlog/binlog-kafka';
 import { ensureNodeSchema, type NodeDatabase, openNodeDatabase, queryRows, TableCatalog } from '@kbinlog/node-store';
 import { deleteTestTopics, mariadbUrl, resetNodeDatabases, testInfra, testKafka, uniqueName, waitFor } from '@kbinlog/testing';
@@ -129,6 +129,52 @@ describe('a replication channel under replica controls, on the real broker and M
     expect(stopped.Last_SQL_Error).toMatch(/^Could not execute Write_rows event on table test\.kept; Duplicate entry 'a'/);
     expect(await ids()).toEqual(['a', 'b']);
     expect(failing).toBeGreaterThan(second);
+  });
+
+  it('START UNTIL SQL_AFTER_GTIDS applies groups until the set is executed and stops there, in one go through a batch', async () => {
+    for (const id of ['a', 'b', 'c', 'd', 'e']) await commit([insert(id)]);
+
+    await channel.start({ untilGtids: { set: GtidSet.parse(`${UUID}:2-3`), when: 'after' } });
+    const stopped = await statusWhen('the applier to stop after GTIDs 2-3', (status) => status.Replica_SQL_Running === 'No');
+
+    expect(stopped).toMatchObject({ Executed_Gtid_Set: `${UUID}:1-3`, Last_SQL_Errno: 0, Until_Condition: 'None' });
+    expect(await ids()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('START UNTIL SQL_BEFORE_GTIDS stops before the first group of the set, and says so while it runs', async () => {
+    for (const id of ['a', 'b', 'c', 'd']) await commit([insert(id)]);
+
+    await channel.startApplier({ untilGtids: { set: GtidSet.parse(`${UUID}:3-4`), when: 'before' } });
+    expect(channel.status()).toMatchObject({ Replica_SQL_Running: 'Yes', Until_Condition: 'SQL_BEFORE_GTIDS' });
+    await channel.startFetcher();
+    const stopped = await statusWhen('the applier to stop before GTID 3', (status) => status.Replica_SQL_Running === 'No');
+
+    expect(stopped).toMatchObject({ Executed_Gtid_Set: `${UUID}:1-2`, Last_SQL_Errno: 0 });
+    expect(await ids()).toEqual(['a', 'b']);
+  });
+
+  it('SOURCE_DELAY holds back exactly the groups younger than the delay, and a catch-up that ignores it applies them', async () => {
+    const nowUs = Date.now() * 1000;
+    await commit([insert('old1')], nowUs - 120_000_000);
+    const old = await commit([insert('old2')], nowUs - 90_000_000);
+    await commit([insert('young')], nowUs - 30_000_000);
+    channel.setSourceDelay(60);
+
+    await channel.start();
+    const waiting = await statusWhen('the applier to wait for the young group', (status) => status.SQL_Remaining_Delay !== null && status.Exec_Source_Log_Pos === String(old + 1n));
+
+    expect(waiting).toMatchObject({ SQL_Delay: 60, Replica_SQL_Running_State: 'Waiting until SOURCE_DELAY seconds after source executed event' });
+    // Due 30 s from now: ceil of what is left, never more than the delay.
+    expect(waiting.SQL_Remaining_Delay).toBeGreaterThanOrEqual(28);
+    expect(waiting.SQL_Remaining_Delay).toBeLessThanOrEqual(30);
+    expect(await ids()).toEqual(['old1', 'old2']);
+    expect(() => channel.setSourceDelay(0)).toThrow(/running replica sql thread/);
+
+    await channel.stop();
+    await channel.start({ ignoreSourceDelay: true });
+    await statusWhen('the young group to be applied without the delay', (status) => status.Executed_Gtid_Set === `${UUID}:1-3`);
+    expect(await ids()).toEqual(['old1', 'old2', 'young']);
+    expect(channel.status()).toMatchObject({ SQL_Delay: 60, SQL_Remaining_Delay: null });
   });
 
   it('START UNTIL a group applies every group before it, none from it on, and stops without an error', async () => {

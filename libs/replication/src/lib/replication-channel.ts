@@ -35,6 +35,8 @@ export interface ChannelOptions {
    * catching up on its own log applies everything.
    */
   readonly filter?: ChannelFilter;
+  /** SOURCE_DELAY at start, in seconds (0: none; CHANGE REPLICATION SOURCE TO SOURCE_DELAY changes it). */
+  readonly sourceDelayS?: number;
 }
 
 /** The Replicate_* fields of SHOW REPLICA STATUS ('' where a rule list is empty). */
@@ -79,10 +81,25 @@ export function channelLogTo(logger: StructuredLog): ChannelLog {
   };
 }
 
-/** START REPLICA UNTIL SOURCE_LOG_POS: the applier applies every group below `untilOffset`, then stops. */
+/**
+ * START REPLICA UNTIL: the applier applies every group below `untilOffset` (SOURCE_LOG_POS), or
+ * until it executed every GTID of `untilGtids` (SQL_AFTER_GTIDS), or up to the first group whose
+ * GTID is in it (SQL_BEFORE_GTIDS), then stops.
+ */
 export interface ApplierStart {
   readonly untilOffset?: bigint;
+  readonly untilGtids?: UntilGtids;
+  /** A promotion's catch-up applies the log to its end whatever SOURCE_DELAY says. */
+  readonly ignoreSourceDelay?: boolean;
 }
+
+export interface UntilGtids {
+  readonly set: GtidSet;
+  readonly when: 'after' | 'before';
+}
+
+/** MySQL's largest SOURCE_DELAY, 2^31 - 1 seconds. */
+export const MAX_SOURCE_DELAY_S = 2_147_483_647;
 
 interface LastError {
   readonly errno: number;
@@ -114,14 +131,18 @@ export interface ReplicaStatus {
   readonly Last_SQL_Errno: number;
   readonly Last_SQL_Error: string;
   readonly Last_SQL_Error_Timestamp: string;
-  /** START REPLICA UNTIL SOURCE_LOG_POS while the applier runs with it (MySQL clears it when the applier stops). */
-  readonly Until_Condition: 'None' | 'SOURCE_POS';
+  /** START REPLICA UNTIL while the applier runs with it (MySQL clears it when the applier stops). */
+  readonly Until_Condition: 'None' | 'SOURCE_POS' | 'SQL_AFTER_GTIDS' | 'SQL_BEFORE_GTIDS';
   readonly Until_Log_File: string;
   readonly Until_Log_Pos: string;
   /** pt-heartbeat's lag: floor(Milliseconds_Behind_Source / 1000). */
   readonly Seconds_Behind_Source: number | null;
   /** Not in MySQL: now minus the commit time of the last applied group; null before the first. */
   readonly Milliseconds_Behind_Source: number | null;
+  /** SOURCE_DELAY: the applier applies a group no sooner than this many seconds after its commit. */
+  readonly SQL_Delay: number;
+  /** Seconds until the group the applier waits for is due; null while it does not wait for a delay. */
+  readonly SQL_Remaining_Delay: number | null;
   readonly Source_Server_Id: number | null;
   readonly Source_UUID: string;
   readonly Retrieved_Gtid_Set: string;
@@ -172,8 +193,15 @@ export class ReplicationChannel {
   private mirrorTimer: NodeJS.Timeout | undefined;
   private mirrored = -1n;
   private readonly filter: EventFilter | undefined;
-  /** START REPLICA UNTIL's position while the applier runs with one. */
+  /** START REPLICA UNTIL's position or GTIDs while the applier runs with one. */
   private until: bigint | undefined;
+  private untilGtids: UntilGtids | undefined;
+  /** SOURCE_DELAY in milliseconds. */
+  private delayMs: number;
+  /** The running applier's delay: SOURCE_DELAY's, or 0 for a catch-up that ignores it. */
+  private applyDelayMs = 0;
+  /** When the group the applier holds back for SOURCE_DELAY is due (ms since the epoch); undefined while it holds none. */
+  private delayedUntilMs: number | undefined;
   /** Groups applied since the channel was made: SOURCE_POS_WAIT counts with it. */
   private appliedGroups = 0;
   private positionWaiters: PositionWaiter[] = [];
@@ -187,6 +215,7 @@ export class ReplicationChannel {
   ) {
     const { filter } = options;
     this.filter = filter ? (event) => filter.apply(event) : undefined;
+    this.delayMs = (options.sourceDelayS ?? 0) * 1000;
   }
 
   /** Loads the stored position; call once before anything else. */
@@ -206,6 +235,11 @@ export class ReplicationChannel {
 
   get applierRunning(): boolean {
     return this.applierStop !== undefined;
+  }
+
+  /** The running applier holds groups back for SOURCE_DELAY. */
+  get applierDelayed(): boolean {
+    return this.applierStop !== undefined && this.applyDelayMs > 0;
   }
 
   async start(options: ApplierStart = {}): Promise<void> {
@@ -270,6 +304,8 @@ export class ReplicationChannel {
     if (this.applierStop) return;
     this.sqlError = NO_ERROR;
     this.until = options.untilOffset;
+    this.untilGtids = options.untilGtids;
+    this.applyDelayMs = options.ignoreSourceDelay ? 0 : this.delayMs;
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     this.applierStop = stop;
@@ -285,6 +321,17 @@ export class ReplicationChannel {
     this.applierStopped();
     await this.mirrorPosition();
     if (this.mirrorTimer) clearInterval(this.mirrorTimer);
+  }
+
+  /** CHANGE REPLICATION SOURCE TO SOURCE_DELAY: the applier must be stopped, as in MySQL. */
+  setSourceDelay(seconds: number): void {
+    if (this.applierStop) {
+      throw new ApplyError(3085, 'This operation cannot be performed with a running replica sql thread; run STOP REPLICA SQL_THREAD first');
+    }
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_SOURCE_DELAY_S) {
+      throw new ApplyError(1729, `The requested value ${seconds} for the source delay exceeds the maximum ${MAX_SOURCE_DELAY_S}`);
+    }
+    this.delayMs = seconds * 1000;
   }
 
   /** CHANGE REPLICATION SOURCE TO SOURCE_LOG_POS: both threads must be stopped. */
@@ -346,6 +393,8 @@ export class ReplicationChannel {
     const file = `${this.options.topic}-0`;
     const ageMs = this.appliedAgeMs();
     const until = sql ? this.until : undefined;
+    const untilGtids = sql ? this.untilGtids : undefined;
+    const delayedUntil = sql ? this.delayedUntilMs : undefined;
     const { Replicate_Rewrite_DB, ...filters } = this.options.filter?.status() ?? NO_FILTERS;
     return {
       Replica_IO_State: io ? 'Waiting for source to send event' : '',
@@ -355,7 +404,13 @@ export class ReplicationChannel {
       Exec_Source_Log_Pos: this.applied.nextOffset.toString(),
       Replica_IO_Running: io ? 'Yes' : 'No',
       Replica_SQL_Running: sql ? 'Yes' : 'No',
-      Replica_SQL_Running_State: !sql ? '' : this.applying ? 'Applying batch of row changes' : 'Replica has read all relay log; waiting for more updates',
+      Replica_SQL_Running_State: !sql
+        ? ''
+        : delayedUntil !== undefined
+          ? 'Waiting until SOURCE_DELAY seconds after source executed event'
+          : this.applying
+            ? 'Applying batch of row changes'
+            : 'Replica has read all relay log; waiting for more updates',
       ...filters,
       Last_Errno: lastError.errno,
       Last_Error: lastError.message,
@@ -365,13 +420,15 @@ export class ReplicationChannel {
       Last_SQL_Errno: this.sqlError.errno,
       Last_SQL_Error: this.sqlError.message,
       Last_SQL_Error_Timestamp: this.sqlError.timestamp,
-      Until_Condition: until === undefined ? 'None' : 'SOURCE_POS',
+      Until_Condition: until !== undefined ? 'SOURCE_POS' : untilGtids ? (untilGtids.when === 'after' ? 'SQL_AFTER_GTIDS' : 'SQL_BEFORE_GTIDS') : 'None',
       Until_Log_File: until === undefined ? '' : file,
       Until_Log_Pos: until === undefined ? '0' : until.toString(),
       // pt-heartbeat, not MySQL: the source's heartbeat groups keep a caught-up replica under one
       // interval, and the age keeps growing while replication is stopped.
       Seconds_Behind_Source: ageMs === null ? null : Math.floor(ageMs / 1000),
       Milliseconds_Behind_Source: ageMs,
+      SQL_Delay: this.delayMs / 1000,
+      SQL_Remaining_Delay: delayedUntil === undefined ? null : Math.max(0, Math.ceil((delayedUntil - Date.now()) / 1000)),
       Source_Server_Id: this.lastSource?.serverId ?? null,
       Source_UUID: this.lastSource?.uuid ?? '',
       Retrieved_Gtid_Set: this.retrieved.toString(),
@@ -434,6 +491,7 @@ export class ReplicationChannel {
         this.failApplier(1594, record.error.message);
         return;
       }
+      if (this.applyDelayMs > 0 && !(await this.delayed(record.group, stopped))) continue;
       this.applying = true;
       try {
         await this.applyRelayed(this.nextBatch());
@@ -453,14 +511,42 @@ export class ReplicationChannel {
    */
   private nextBatch(): FetchedGroup[] {
     const batch: FetchedGroup[] = [];
+    const dueBefore = Date.now() - this.applyDelayMs;
+    let executed = this.applied.executedGtids;
     for (const { offset, record } of this.relay) {
       if (!('group' in record) || batch.length >= this.options.applyBatchMaxGroups) break;
       if (this.until !== undefined && offset >= this.until) break;
       if (batch.length > 0 && !isRowGroup(record.group)) break;
+      if (batch.length > 0 && this.applyDelayMs > 0 && record.group.commitTimeUs / 1000 > dueBefore) break;
+      const untilGtids = this.untilGtids;
+      if (untilGtids?.when === 'before' && untilGtids.set.contains(parseGtid(record.group.gtid))) break;
       batch.push({ offset, group: record.group });
       if (!isRowGroup(record.group)) break;
+      if (untilGtids?.when === 'after') {
+        executed = executed.add(parseGtid(record.group.gtid));
+        if (executed.includes(untilGtids.set)) break;
+      }
     }
     return batch;
+  }
+
+  /**
+   * SOURCE_DELAY: waits until `group` is due (its commit time plus the delay). True when it is;
+   * false when the wait ended early (a stop, or the relay changed), so the loop looks again.
+   */
+  private async delayed(group: BinlogGroup, stopped: Promise<void>): Promise<boolean> {
+    const dueMs = group.commitTimeUs / 1000 + this.applyDelayMs;
+    const waitMs = dueMs - Date.now();
+    if (waitMs <= 0) return true;
+    this.delayedUntilMs = dueMs;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([stopped, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(waitMs, 1_000))))]);
+    } finally {
+      clearTimeout(timer);
+      this.delayedUntilMs = undefined;
+    }
+    return false;
   }
 
   /**
@@ -508,6 +594,12 @@ export class ReplicationChannel {
 
   /** UNTIL SOURCE_LOG_POS holds: every group below it is applied, or the next one is at or past it. */
   private untilReached(): boolean {
+    const untilGtids = this.untilGtids;
+    if (untilGtids) {
+      if (untilGtids.when === 'after') return this.applied.executedGtids.includes(untilGtids.set);
+      const next = this.relay[0]?.record;
+      return next !== undefined && 'group' in next && untilGtids.set.contains(parseGtid(next.group.gtid)) && this.relay[0].offset >= this.applied.nextOffset;
+    }
     const until = this.until;
     if (until === undefined) return false;
     // A head below the applied position is dropped unapplied; one at or past `until` never applies.
@@ -533,6 +625,7 @@ export class ReplicationChannel {
   private applierStopped(): void {
     this.applierStop = undefined;
     this.until = undefined;
+    this.untilGtids = undefined;
     const waiters = this.positionWaiters;
     this.positionWaiters = [];
     for (const waiter of waiters) {

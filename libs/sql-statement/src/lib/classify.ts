@@ -1,6 +1,7 @@
 import { type SqlTextOptions, type TokenList, tokenize } from './lexer';
 import { Cursor, Keywords, QUERY_START, SyntaxAt } from './cursor';
-import { type RefusalId, refusalMessage, refusalRule } from './refusals';
+import { refuse } from './refusals';
+import { changeSource, executedGtidSetWait, positionWait, startReplica, stopReplica } from './replication-statements';
 import type {
   Classified,
   DdlStatement,
@@ -55,10 +56,6 @@ function firstSemicolon(tokens: TokenList): number {
 // ---------------------------------------------------------------------------------------------
 // Results
 
-function refuse(id: RefusalId, params: Readonly<Record<string, string | number>> = {}): RefusedStatement {
-  const rule = refusalRule(id);
-  return { kind: 'refused', rule: id, errno: rule.errno, sqlState: rule.sqlState, message: refusalMessage(id, params) };
-}
 
 /** ER_PARSE_ERROR as MariaDB words it: up to 80 characters from the error, and its line. */
 function parseError(sql: string, at: number): RefusedStatement {
@@ -90,49 +87,6 @@ const REPLICATION_SHOWS: readonly (readonly [readonly string[], ReplicationState
   [['SLAVE', 'HOSTS'], { kind: 'replication', verb: 'show-replicas', names: 'master-slave' }],
 ];
 
-const POSITION_WAITS = new Set(['SOURCE_POS_WAIT', 'MASTER_POS_WAIT']);
-
-/**
- * `SELECT SOURCE_POS_WAIT('file', pos[, timeout[, 'channel']]) [[AS] alias]` and nothing else:
- * the form tools send, answered by the node's applier. Any other use of the function (inside an
- * expression, with a FROM) is a read the database answers (NULL: it runs no replica threads).
- */
-function positionWait(c: Cursor): ReplicationStatement | undefined {
-  const { tokens } = c;
-  if (!POSITION_WAITS.has(c.word(1)) || !c.punct('(', 2)) return undefined;
-  let k = c.i + 3;
-  const at = (type: 'string' | 'word') => k < c.end && tokens.type(k) === type;
-  const number = () => at('word') && /^\d+$/.test(tokens.text(k));
-  if (!at('string')) return undefined;
-  const file = c.value(k++);
-  if (!(k < c.end && tokens.isPunct(k++, ','))) return undefined;
-  if (!number() || tokens.isPunct(k + 1, '.')) return undefined;
-  const position = tokens.text(k++);
-  let timeoutS: number | undefined;
-  if (k < c.end && tokens.isPunct(k, ',')) {
-    k++;
-    if (!number()) return undefined;
-    let seconds = tokens.text(k++);
-    // The lexer reads 1.5 as 1, '.', 5.
-    if (k + 1 < c.end && tokens.isPunct(k, '.') && /^\d+$/.test(tokens.text(k + 1))) {
-      seconds += `.${tokens.text(k + 1)}`;
-      k += 2;
-    }
-    timeoutS = Number(seconds);
-    if (k < c.end && tokens.isPunct(k, ',')) {
-      k++;
-      if (!at('string')) return undefined;
-      k++;
-    }
-  }
-  if (!(k < c.end && tokens.isPunct(k, ')'))) return undefined;
-  let column = c.sql.slice(tokens.start(c.i + 1), tokens.end(k++));
-  if (k < c.end && tokens.upper(k) === 'AS') k++;
-  if (k < c.end && (tokens.type(k) === 'word' || tokens.type(k) === 'quoted' || tokens.type(k) === 'string')) column = c.value(k++);
-  if (k < c.end) return undefined;
-  return { kind: 'replication', verb: 'source-pos-wait', file, position, timeoutS, column };
-}
-
 function showStatement(c: Cursor): Classified {
   for (const [words, statement] of REPLICATION_SHOWS) {
     if (!c.has(words.length + 1) && words.every((word, k) => c.word(k + 1) === word)) return statement;
@@ -154,7 +108,7 @@ function statement(c: Cursor): Classified {
 
   switch (first) {
     case 'SELECT':
-      return positionWait(c) ?? readQuery(c, 'select');
+      return positionWait(c) ?? executedGtidSetWait(c) ?? readQuery(c, 'select');
     case 'VALUES':
       return readQuery(c, 'values');
     case 'TABLE':
@@ -207,8 +161,8 @@ function statement(c: Cursor): Classified {
       return { kind: 'transaction', verb: 'begin' };
     case 'START':
       if (c.word(1) === 'TRANSACTION') return startTransaction(c);
-      if (['SLAVE', 'REPLICA', 'ALL', 'GROUP_REPLICATION'].includes(c.word(1))) return refuse('replication-control');
-      return unrecognized();
+      if (['SLAVE', 'REPLICA', 'ALL'].includes(c.word(1))) return startReplica(c);
+      return c.word(1) === 'GROUP_REPLICATION' ? refuse('replication-control') : unrecognized();
     case 'COMMIT':
     case 'ROLLBACK':
       return commitOrRollback(c);
@@ -263,9 +217,10 @@ function statement(c: Cursor): Classified {
     case 'REVOKE':
       return refuse('account-management');
     case 'CHANGE':
-      return ['MASTER', 'REPLICATION'].includes(c.word(1)) ? refuse('replication-control') : unrecognized();
+      return ['MASTER', 'REPLICATION'].includes(c.word(1)) ? changeSource(c) : unrecognized();
     case 'STOP':
-      return ['SLAVE', 'REPLICA', 'ALL', 'GROUP_REPLICATION'].includes(c.word(1)) ? refuse('replication-control') : unrecognized();
+      if (['SLAVE', 'REPLICA', 'ALL'].includes(c.word(1))) return stopReplica(c);
+      return c.word(1) === 'GROUP_REPLICATION' ? refuse('replication-control') : unrecognized();
     case 'RESET':
       if (['MASTER', 'SLAVE', 'REPLICA', 'BINARY'].includes(c.word(1))) return refuse('replication-control');
       return refuse('server-admin', { statement: c.keywords(start) });

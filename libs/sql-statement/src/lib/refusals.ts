@@ -1,3 +1,5 @@
+import type { RefusedStatement } from './types';
+
 /**
  * Every reason the source refuses a statement, in one table: the README lists it and the tests
  * check each rule against an example. A refusal is sent to the client as an ERR packet with the
@@ -26,6 +28,7 @@ export type RefusalId =
   | 'account-management'
   | 'xa'
   | 'replication-control'
+  | 'replication-option'
   | 'server-admin'
   | 'table-maintenance'
   | 'kill'
@@ -189,10 +192,16 @@ export const REFUSALS: readonly RefusalRule[] = [
   },
   {
     id: 'replication-control',
-    statements:
-      'START / STOP SLAVE | REPLICA | ALL SLAVES | ALL REPLICAS | GROUP_REPLICATION, CHANGE MASTER | REPLICATION, RESET MASTER | SLAVE | REPLICA | BINARY LOGS, PURGE … LOGS, BINLOG',
+    statements: 'START / STOP GROUP_REPLICATION, RESET MASTER | SLAVE | REPLICA | BINARY LOGS, PURGE … LOGS, BINLOG',
     ...ACCESS_DENIED,
     message: 'Access denied; kbinlog runs replication, so use the kbinlog CLI or the coordinator instead',
+  },
+  {
+    id: 'replication-option',
+    statements:
+      "CHANGE REPLICATION SOURCE | MASTER TO SOURCE_HOST, _PORT, _USER, _SSL…, RELAY_LOG_…, SOURCE_AUTO_POSITION, MASTER_USE_GTID, IGNORE_SERVER_IDS …; START REPLICA UNTIL RELAY_LOG_… | SQL_AFTER_MTS_GAPS | MASTER_GTID_POS, START REPLICA USER | PASSWORD …; a channel or connection name other than ''",
+    ...NOT_SUPPORTED_YET,
+    message: "This version of kbinlog doesn't yet support '{option}': {why}",
   },
   {
     id: 'server-admin',
@@ -226,6 +235,12 @@ export function refusalRule(id: RefusalId): RefusalRule {
   const rule = BY_ID.get(id);
   if (!rule) throw new Error(`no refusal rule ${id}`);
   return rule;
+}
+
+/** The refusal of a statement by rule `id`, its message's placeholders filled from `params`. */
+export function refuse(id: RefusalId, params: Readonly<Record<string, string | number>> = {}): RefusedStatement {
+  const rule = refusalRule(id);
+  return { kind: 'refused', rule: id, errno: rule.errno, sqlState: rule.sqlState, message: refusalMessage(id, params) };
 }
 
 /** A rule's message with its placeholders filled in (unknown ones left as written). */

@@ -138,7 +138,44 @@ export type ReplicationStatement =
       readonly timeoutS: number | undefined;
       /** The result column's name: the call as written, or its alias. */
       readonly column: string;
+    }
+  | {
+      /** `SELECT WAIT_FOR_EXECUTED_GTID_SET('set'[, timeout])`, alone: 0 once the node executed the set, 1 after the timeout. */
+      readonly kind: 'replication';
+      readonly verb: 'wait-for-executed-gtid-set';
+      readonly gtidSet: string;
+      readonly timeoutS: number | undefined;
+      readonly column: string;
+    }
+  | {
+      /** START REPLICA | SLAVE [IO_THREAD | SQL_THREAD] [UNTIL …]; `thread` undefined: both. */
+      readonly kind: 'replication';
+      readonly verb: 'start-replica';
+      readonly thread: ReplicaThreadName | undefined;
+      readonly until: UntilCondition | undefined;
+    }
+  | {
+      readonly kind: 'replication';
+      readonly verb: 'stop-replica';
+      readonly thread: ReplicaThreadName | undefined;
+    }
+  | {
+      /** CHANGE REPLICATION SOURCE | MASTER TO with the options kbinlog can honour. */
+      readonly kind: 'replication';
+      readonly verb: 'change-source';
+      readonly logFile: string | undefined;
+      /** The digits as written (a Kafka offset may pass 2^53). */
+      readonly logPos: string | undefined;
+      readonly delayS: number | undefined;
     };
+
+/** MySQL's replica threads: the fetcher (I/O thread) or the applier (SQL thread). */
+export type ReplicaThreadName = 'io' | 'sql';
+
+/** START REPLICA UNTIL: a position (SOURCE_LOG_FILE + SOURCE_LOG_POS) or a GTID set. */
+export type UntilCondition =
+  | { readonly kind: 'source-pos'; readonly logFile: string; readonly logPos: string }
+  | { readonly kind: 'sql-after-gtids' | 'sql-before-gtids'; readonly gtidSet: string };
 
 export type Classified =
   | ReadStatement

@@ -127,6 +127,7 @@ export class ReplicaNode implements ReplicaHost, OnModuleInit, OnModuleDestroy {
         relayMaxRecords: config.relayMaxGroups,
         relayMaxBytes: config.relayMaxBytes,
         applyBatchMaxGroups: config.applyBatchMaxGroups,
+        sourceDelayS: config.sourceDelayS,
         filter,
       },
       channelLogTo(this.logger),

@@ -1,4 +1,4 @@
-import { type BinlogCoordinates, binlogCoordinates, formatCoordinates, parseCoordinates } from '@kbinlog/binlog';
+import { binlogCoordinates, formatCoordinates } from '@kbinlog/binlog';
 import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange, type LogRange } from '@kbinlog/binlog-kafka';
 import {
   type AppliedPosition,
@@ -16,7 +16,7 @@ import { MIN_SERVER_VERSION, parseServerVersion } from '@kbinlog/sql-statement';
 import { ensureTopologyTopic, NodeAnnouncer, type NodeReport, type NodeRole, TopologyView } from '@kbinlog/topology';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { MAX_WAIT_S, ReplicaControl, ReplicaControlError } from '@kbinlog/replica-feature';
+import { ReplicaControl } from '@kbinlog/replica-feature';
 import type { Admin, Kafka } from 'kafkajs';
 import { loadInnodbMapping } from '../memcached/innodb-mapping';
 import { MemcachedEngine } from '../memcached/memcached-engine';
@@ -24,7 +24,8 @@ import { ReadCache } from '../memcached/read-cache';
 import { MemcachedServer } from '../memcached/memcached-server';
 import { SOURCE_CONFIG, type SourceConfig } from '../source-config';
 import { BinlogCommitter, CaptureTriggers, type FaultInjection, NodeWrites, parseFaultInjection, ReadOnlyError, takeOwnCapture } from '@kbinlog/binlog-commit';
-import { BackendConnection, DatabaseError } from '../sql/backend-connection';
+import { BackendConnection } from '../sql/backend-connection';
+import { nodeReplication } from '../sql/node-replication';
 import { replicaHosts } from '../sql/replication-status';
 import { MysqlServer } from '../sql/mysql-server';
 import { SqlSession } from '../sql/sql-session';
@@ -372,7 +373,9 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
         if (this.promotionFaults.stalls('stall-promotion')) await new Promise<never>(() => undefined);
         if (channel.position.nextOffset < end) {
           this.logger.log({ event: 'catch_up.started', from: channel.position.nextOffset.toString(), to: end.toString(), msg: 'applying the binlog the store lacks' });
-          if (!channel.applierRunning || !channel.fetcherRunning) await channel.start();
+          // A delayed replica (SOURCE_DELAY) promoted still applies the whole log first.
+          if (channel.applierDelayed) await channel.stop();
+          if (!channel.applierRunning || !channel.fetcherRunning) await channel.start({ ignoreSourceDelay: true });
           await channel.waitUntilApplied(end, steps.remainingMs);
           this.logger.log({ event: 'catch_up.done', position: channel.position.nextOffset.toString(), msg: 'caught up' });
         }
@@ -468,7 +471,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       this.kafka,
       this.database.writer,
       this.catalog,
-      { cluster: config.cluster, topic: names.topic, consumerGroup: names.replicaGroup(config.nodeName), execMode: 'STRICT', relayMaxRecords: 10_000, relayMaxBytes: 64 << 20, applyBatchMaxGroups: config.applyBatchMaxGroups },
+      { cluster: config.cluster, topic: names.topic, consumerGroup: names.replicaGroup(config.nodeName), execMode: 'STRICT', relayMaxRecords: 10_000, relayMaxBytes: 64 << 20, applyBatchMaxGroups: config.applyBatchMaxGroups, sourceDelayS: config.sourceDelayS },
       channelLogTo(this.logger),
     );
     this.storedPosition = await channel.load();
@@ -549,30 +552,16 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     if (serverVersion === undefined || serverVersion < MIN_SERVER_VERSION) {
       throw new Error(`the SQL front door needs MariaDB 10.11 or newer as the source's database, found ${version}`);
     }
-    const replication = {
+    const replication = nodeReplication({
       binlogStatus: () => {
         const { File, Position, Executed_Gtid_Set } = this.status();
         return { file: File, position: Position, executedGtidSet: Executed_Gtid_Set };
       },
-      // The replica controls' status (the channel's, with a refused START's I/O error): what GET /replica/status answers.
-      replicaStatus: () => (this.channel ? this.modules.get(ReplicaControl, { strict: false }).status() : undefined),
-      binaryLogs: async () => [{ name: `${this.status().File}`, end: (await this.binlogBounds()).end.toString() }],
+      // The replica controls (the channel's status, with a refused START's I/O error): what /replica/* answers.
+      replicaControl: () => (this.channel ? this.modules.get(ReplicaControl, { strict: false }) : undefined),
+      binlogBounds: () => this.binlogBounds(),
       replicas: () => replicaHosts(this.view.nodes.values(), this.view.source?.node, Date.now()),
-      waitForPosition: async (file: string, position: string, timeoutS: number | undefined) => {
-        // A node that writes runs no applier: MySQL's NULL for a server whose SQL thread is not running.
-        if (!this.channel) return null;
-        let coordinates: BinlogCoordinates;
-        try {
-          coordinates = parseCoordinates(`${file}:${position}`);
-        } catch (error) {
-          throw new DatabaseError(1210, 'HY000', `Incorrect arguments to SOURCE_POS_WAIT: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        const control = this.modules.get(ReplicaControl, { strict: false });
-        return control.wait(coordinates, Math.ceil(Math.min(timeoutS ?? MAX_WAIT_S, MAX_WAIT_S) * 1000)).catch((error: unknown) => {
-          throw error instanceof ReplicaControlError ? new DatabaseError(1210, 'HY000', `Incorrect arguments to SOURCE_POS_WAIT: ${error.message}`) : error;
-        });
-      },
-    };
+    });
     // What replication tools read with SELECT @@…: kbinlog's identity and binlog, not the backing MariaDB's.
     const variables = () =>
       new Map<string, string | number>([
@@ -588,7 +577,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       users: config.sqlUsers,
       serverVersion: `${version}-kbinlog-${KBINLOG_VERSION}`,
       maxPayload: config.maxAllowedPacket,
-      openSession: (schema) => SqlSession.open(context, schema),
+      openSession: (user, schema) => SqlSession.open(context, user.privileges, schema),
       onInternalError: (error) => this.logger.error({ event: 'sql.internal_error', error: error instanceof Error ? error.stack : String(error), msg: 'SQL command failed' }),
     });
   }

@@ -43,7 +43,8 @@ export interface MysqlConnectionOptions {
   readonly serverVersion: string;
   readonly connectionId: number;
   readonly maxPayload: number;
-  readonly openSession: (schema: string | undefined) => Promise<SqlSession>;
+  /** A session for an authenticated account, in its default schema if it named one. */
+  readonly openSession: (user: SqlUser, schema: string | undefined) => Promise<SqlSession>;
   readonly onInternalError: (error: unknown) => void;
 }
 
@@ -202,7 +203,7 @@ export class MysqlConnection {
     if (sha2) this.send([encodeAuthMoreData(CachingSha2Status.FAST_AUTH_SUCCESS)], next++);
     const schema = this.response && (this.response.capabilities & Capability.CONNECT_WITH_DB) !== 0 ? this.response.database : undefined;
     try {
-      this.session = await this.options.openSession(schema);
+      this.session = await this.options.openSession(user, schema);
     } catch (error) {
       return this.refuseLogin(error instanceof DatabaseError ? error : new DatabaseError(1105, 'HY000', `the source's database is unavailable: ${error instanceof Error ? error.message : String(error)}`), next);
     }

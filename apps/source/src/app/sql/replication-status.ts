@@ -15,6 +15,11 @@ export interface ReplicationState {
   replicas(): readonly ReplicaHost[];
   /** SOURCE_POS_WAIT: groups applied until the applier passed `file`:`position`, -1 after the timeout, null when it does not run. */
   waitForPosition(file: string, position: string, timeoutS: number | undefined): Promise<number | null>;
+  /** WAIT_FOR_EXECUTED_GTID_SET: 0 once the node executed every GTID of the set, 1 after the timeout. */
+  waitForExecutedGtidSet(gtidSet: string, timeoutS: number | undefined): Promise<0 | 1>;
+  start(statement: Extract<ReplicationStatement, { verb: 'start-replica' }>): Promise<void>;
+  stop(statement: Extract<ReplicationStatement, { verb: 'stop-replica' }>): Promise<void>;
+  changeSource(statement: Extract<ReplicationStatement, { verb: 'change-source' }>): Promise<void>;
 }
 
 /** A row of SHOW REPLICAS: a replica node, where its MySQL port is, and the source it reads. */
@@ -100,8 +105,8 @@ const REPLICA_COLUMNS: readonly Column[] = [
   ['Source_Server_Id', (status) => status.Source_Server_Id ?? 0],
   ['Source_UUID', field('Source_UUID')],
   ['Source_Info_File', unused('')],
-  ['SQL_Delay', unused(0)],
-  ['SQL_Remaining_Delay', unused(null)],
+  ['SQL_Delay', field('SQL_Delay')],
+  ['SQL_Remaining_Delay', field('SQL_Remaining_Delay')],
   ['Replica_SQL_Running_State', field('Replica_SQL_Running_State')],
   ['Source_Retry_Count', unused(0)],
   ['Source_Bind', unused('')],
@@ -160,8 +165,11 @@ function rowsOf(names: readonly string[], rows: readonly (readonly Value[])[], s
   return { kind: 'rows', columns: names.map((name, index) => columnOf(name, sample[index])), rows: rows.map((row) => row.map(text)) };
 }
 
-/** The node's answer to a replication statement, from its own state (never from its database's). */
-export async function replicationResult(statement: ReplicationStatement, state: ReplicationState): Promise<StatementResult> {
+/**
+ * The node's answer to a replication statement, from its own state (never from its database's):
+ * a result set, or undefined for the OK packet of a control (START, STOP, CHANGE).
+ */
+export async function replicationResult(statement: ReplicationStatement, state: ReplicationState): Promise<StatementResult | undefined> {
   switch (statement.verb) {
     case 'show-replica-status':
       return replicaStatusResult(statement, state.replicaStatus());
@@ -174,6 +182,14 @@ export async function replicationResult(statement: ReplicationStatement, state: 
       return rowsOf(['Log_name', 'File_size', 'Encrypted'], (await state.binaryLogs()).map(({ name, end }) => [name, Number(end), 'No']), ['', 0, '']);
     case 'source-pos-wait':
       return rowsOf([statement.column], [[await state.waitForPosition(statement.file, statement.position, statement.timeoutS)]], [0]);
+    case 'wait-for-executed-gtid-set':
+      return rowsOf([statement.column], [[await state.waitForExecutedGtidSet(statement.gtidSet, statement.timeoutS)]], [0]);
+    case 'start-replica':
+      return state.start(statement).then(() => undefined);
+    case 'stop-replica':
+      return state.stop(statement).then(() => undefined);
+    case 'change-source':
+      return state.changeSource(statement).then(() => undefined);
     case 'show-replicas': {
       const names = statement.names === 'source-replica' ? ['Server_Id', 'Host', 'Port', 'Source_Id', 'Replica_UUID'] : ['Server_id', 'Host', 'Port', 'Master_id', 'Slave_UUID'];
       return rowsOf(names, state.replicas().map((replica) => [replica.serverId, replica.host, replica.port, replica.sourceId, replica.uuid]), [0, '', 0, 0, '']);
@@ -210,6 +226,8 @@ const SAMPLE_STATUS: ReplicaStatus = {
   Until_Log_Pos: '',
   Seconds_Behind_Source: 0,
   Milliseconds_Behind_Source: 0,
+  SQL_Delay: 0,
+  SQL_Remaining_Delay: 0,
   Source_Server_Id: 0,
   Source_UUID: '',
   Retrieved_Gtid_Set: '',

@@ -6,6 +6,7 @@ import { type CaptureTriggers, openSessionCapture, READ_ONLY_SQL_ERROR, ReadOnly
 import { BackendConnection, DatabaseError, type StatementResult } from './backend-connection';
 import { type NodeVariables, withNodeVariables } from './node-variables';
 import { type ReplicationState, replicationResult } from './replication-status';
+import { checkPrivileges, type Privilege } from './sql-privileges';
 import type { WriteGate } from './write-gate';
 
 /** What every SQL session of the source shares. */
@@ -25,6 +26,9 @@ export interface SqlSessionContext {
 
 /** Schemas clients may read but never change: kbinlog's own state. */
 const PROTECTED_SCHEMA = 'kbinlog';
+
+/** Replication statements that commit an open transaction first, as in MySQL. */
+const COMMITTING_CONTROLS = new Set(['start-replica', 'stop-replica', 'change-source']);
 
 /** DDL whose tables get (re)made capture triggers afterwards. */
 const RESHAPING_DDL = new Set(['CREATE TABLE', 'ALTER TABLE', 'RENAME TABLE']);
@@ -62,6 +66,8 @@ export class SqlSession {
   private constructor(
     private readonly context: SqlSessionContext,
     private readonly backend: BackendConnection,
+    /** The account's replication privileges, which the statements kbinlog answers itself check. */
+    private readonly privileges: ReadonlySet<Privilege>,
   ) {
     this.text = { serverVersion: context.serverVersion };
   }
@@ -70,9 +76,9 @@ export class SqlSession {
     return this.text;
   }
 
-  static async open(context: SqlSessionContext, schema?: string): Promise<SqlSession> {
+  static async open(context: SqlSessionContext, privileges: ReadonlySet<Privilege>, schema?: string): Promise<SqlSession> {
     const backend = await BackendConnection.open(context.databaseUrl);
-    const session = new SqlSession(context, backend);
+    const session = new SqlSession(context, backend, privileges);
     try {
       await openSessionCapture(backend);
       if (schema) await session.useSchema(schema);
@@ -106,8 +112,11 @@ export class SqlSession {
     switch (statement.kind) {
       case 'refused':
         throw refuse(statement.errno, statement.sqlState, statement.message);
-      case 'replication':
-        return await replicationResult(statement, this.context.replication);
+      case 'replication': {
+        checkPrivileges(statement, this.privileges);
+        if (COMMITTING_CONTROLS.has(statement.verb) && this.inTransaction) await this.commitOpenTransaction();
+        return (await replicationResult(statement, this.context.replication)) ?? this.ok();
+      }
       case 'read':
         // CHECK TABLE commits implicitly in MySQL: commit through the log first.
         if (statement.verb === 'check' && this.inTransaction) await this.commitOpenTransaction();

@@ -8,6 +8,7 @@ export const REPLICA_PROBLEMS = {
   positionOutsideBinlog: { name: 'position-outside-binlog', status: 400, title: 'Position outside the binlog' },
   replicaRunning: { name: 'replica-running', status: 409, title: 'Replica is running' },
   appliedPositionOutsideBinlog: { name: 'applied-position-outside-binlog', status: 409, title: 'Applied position outside the binlog' },
+  delayOutOfRange: { name: 'delay-out-of-range', status: 400, title: 'SOURCE_DELAY out of range' },
   fetcherUnavailable: { name: 'fetcher-unavailable', status: 503, title: 'Binlog unreachable' },
   shuttingDown: { name: 'shutting-down', status: 503, title: 'Shutting down' },
 } as const satisfies Record<string, ProblemKind>;
@@ -17,12 +18,16 @@ export function controlProblemKind(code: ReplicaControlErrorCode): ProblemKind {
   switch (code) {
     case ReplicaControlErrorCode.ReplicaRunning:
       return REPLICA_PROBLEMS.replicaRunning;
+    case ReplicaControlErrorCode.ApplierRunning:
+      return REPLICA_PROBLEMS.replicaRunning;
     case ReplicaControlErrorCode.WrongCluster:
       return REPLICA_PROBLEMS.wrongCluster;
     case ReplicaControlErrorCode.PositionOutsideBinlog:
       return REPLICA_PROBLEMS.positionOutsideBinlog;
     case ReplicaControlErrorCode.AppliedPositionOutsideBinlog:
       return REPLICA_PROBLEMS.appliedPositionOutsideBinlog;
+    case ReplicaControlErrorCode.DelayOutOfRange:
+      return REPLICA_PROBLEMS.delayOutOfRange;
     case ReplicaControlErrorCode.FetcherUnavailable:
       return REPLICA_PROBLEMS.fetcherUnavailable;
     case ReplicaControlErrorCode.ShuttingDown:

@@ -84,6 +84,22 @@ export function positiveIntSchema(max: number) {
     .refine((value) => value >= 1 && value <= max, `expected an integer 1..${max}`);
 }
 
+/** SOURCE_DELAY in seconds, 0..2^31 - 1 as MySQL allows. */
+export const sourceDelaySchema = z
+  .string()
+  .regex(/^\d{1,10}$/, 'expected seconds, 0..2147483647')
+  .transform(Number)
+  .refine((value) => value <= 2_147_483_647, 'expected seconds, 0..2147483647');
+
+/** --source-delay: a delayed replica's SOURCE_DELAY (CHANGE REPLICATION SOURCE TO SOURCE_DELAY changes it while the node runs). */
+export const sourceDelayOption = {
+  flag: 'source-delay',
+  env: 'KBINLOG_SOURCE_DELAY',
+  description: 'seconds a replica holds each binlog group back after the source committed it (SOURCE_DELAY; 0: none)',
+  schema: sourceDelaySchema,
+  default: '0',
+} satisfies OptionSpec<number>;
+
 /** Settings every node (source or replica) has: its cluster, Kafka, its own database, its identity. */
 export function nodeOptions(defaults: { nodeName: string; serverId: number }) {
   return {
