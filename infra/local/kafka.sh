@@ -166,13 +166,18 @@ require_java() {
   command -v "$JAVA" >/dev/null || die "java still not found after installing default-jdk-headless"
 }
 
-cmd_install() {
-  install_kafka
-  log "Kafka $KAFKA_VERSION is installed in $KAFKA_HOME"
-  # kcat is optional (readiness checks fall back to a Kafka tool class), so don't fail on it.
+# kcat is optional (readiness checks fall back to a Kafka tool class), so don't fail on it; every
+# start installs it too, since `npm start` prints a kcat command for the binlog.
+install_kcat() {
   if ! command -v kcat >/dev/null; then
     (apt_install kcat) || log "WARNING: kcat not installed; readiness checks will use the slower JVM tool"
   fi
+}
+
+cmd_install() {
+  install_kafka
+  log "Kafka $KAFKA_VERSION is installed in $KAFKA_HOME"
+  install_kcat
 }
 
 server_properties() {
@@ -271,6 +276,7 @@ cmd_start() {
 
   require_java
   install_kafka
+  install_kcat
   mkdir -p "$DIR/data"
   rm -f "$PIDFILE"
   server_properties >"$PROPS"

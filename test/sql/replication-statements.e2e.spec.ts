@@ -1,9 +1,13 @@
 /**
- * MySQL's replication status statements and system variables on the nodes' MySQL ports,
- * answered from kbinlog's own state, and read by a tool nobody here wrote: Prometheus's mysqld_exporter (Debian's
- * prometheus-mysqld-exporter) pointed at a replica's port reports its slave status metrics with
- * the values of the replica's HTTP status, while it replicates and while it is stopped.
+ * MySQL's replication statements and system variables on the nodes' MySQL ports, answered from
+ * kbinlog's own state, and run by tools nobody here wrote: the `mariadb` CLI runs the controls
+ * (START / STOP REPLICA [UNTIL], CHANGE REPLICATION SOURCE TO, the waits) with MySQL's
+ * privileges; Prometheus's mysqld_exporter (Debian's prometheus-mysqld-exporter) pointed at a
+ * replica's port reports its slave status metrics with the values of the replica's HTTP status,
+ * while it replicates and while it is stopped; Percona Toolkit's pt-heartbeat updates its table
+ * through the source's port and measures each replica's lag in line with kbinlog's own.
  */
+import { GtidSet } from '@kbinlog/binlog';
 import { MemcachedTestClient, SQL_ACCOUNT, TestCluster, testInfra, waitFor, waitUntilReplicated, type ClusterNode } from '@kbinlog/testing';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -13,6 +17,36 @@ import { createConnection, type RowDataPacket } from 'mysql2/promise';
 
 const infra = testInfra();
 const EXPORTER = '/usr/bin/prometheus-mysqld-exporter';
+const PT_HEARTBEAT = '/usr/bin/pt-heartbeat';
+const TOOLS = join(__dirname, '../../infra/local/tools.sh');
+/** kbinlog's default account has every privilege; these have what MySQL's GRANTs would give them. */
+const SQL_USERS = 'kbinlog:kbinlog,monitor:monitor:REPLICATION_CLIENT,app:app:USAGE';
+
+const run = promisify(execFile);
+
+/** The `mariadb` CLI's batch output as rows by column name ('NULL' for SQL NULL, as it prints it). */
+function batchRows(stdout: string): Record<string, string>[] {
+  const [header, ...lines] = stdout.split('\n').filter((line) => line !== '');
+  if (header === undefined) return [];
+  const names = header.split('\t');
+  return lines.map((line) => Object.fromEntries(line.split('\t').map((value, index) => [names[index], value])));
+}
+
+/** One statement through the real `mariadb` client on a node's MySQL port. */
+async function mariadb(node: ClusterNode, sql: string, account: readonly [string, string] = ['kbinlog', 'kbinlog']): Promise<{ code: number; rows: Record<string, string>[]; stderr: string }> {
+  const port = Number((await getJson(`${node.httpUrl}/status`))['Mysql_Port']);
+  return new Promise((resolve) => {
+    execFile('mariadb', ['-h127.0.0.1', `-P${port}`, `-u${account[0]}`, `-p${account[1]}`, '--batch', '--raw', '-e', sql], { timeout: 30_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, rows: batchRows(stdout), stderr }),
+    );
+  });
+}
+
+async function mariadbOk(node: ClusterNode, sql: string): Promise<Record<string, string>[]> {
+  const result = await mariadb(node, sql);
+  if (result.code !== 0) throw new Error(`${sql} on ${node.name}: ${result.stderr}`);
+  return result.rows;
+}
 
 type Fields = Record<string, unknown>;
 
@@ -74,8 +108,8 @@ describe("MySQL's replication status statements on the nodes' MySQL ports", () =
   let exporterUrl: string;
 
   beforeAll(async () => {
-    await promisify(execFile)('bash', [join(__dirname, '../../infra/local/tools.sh'), 'install', 'mysqld-exporter']);
-    cluster = await TestCluster.start(infra, { prefix: 'replsql' });
+    await run('bash', [TOOLS, 'install', 'mysqld-exporter', 'pt-heartbeat']);
+    cluster = await TestCluster.start(infra, { prefix: 'replsql', nodeArgs: ['--sql-users', SQL_USERS] });
     source = await cluster.sourceNode();
     replica = cluster.node(source.name === 'node-2' ? 'node-3' : 'node-2');
     const memcached = await MemcachedTestClient.connect(Number((await getJson(`${source.httpUrl}/status`))['Memcached_Port']));
@@ -219,5 +253,179 @@ describe("MySQL's replication status statements on the nodes' MySQL ports", () =
     const [stoppedLag] = samples(stopped, 'mysql_slave_status_seconds_behind_master');
     expect(Math.abs(stoppedLag - (http['Seconds_Behind_Source'] as number))).toBeLessThanOrEqual(1);
     await replica.replication('start');
+  });
+
+  it('the mariadb CLI runs STOP / START REPLICA [IO_THREAD | SQL_THREAD]; each answer equals the HTTP status', async () => {
+    const threads = async () => {
+      const [row] = await mariadbOk(replica, 'SHOW REPLICA STATUS');
+      const http = await getJson(`${replica.httpUrl}/replica/status`);
+      expect([row['Replica_IO_Running'], row['Replica_SQL_Running']]).toEqual([http['Replica_IO_Running'], http['Replica_SQL_Running']]);
+      return [row['Replica_IO_Running'], row['Replica_SQL_Running']];
+    };
+    await mariadbOk(replica, 'STOP REPLICA IO_THREAD');
+    expect(await threads()).toEqual(['No', 'Yes']);
+    await mariadbOk(replica, 'STOP SLAVE SQL_THREAD');
+    expect(await threads()).toEqual(['No', 'No']);
+    await mariadbOk(replica, 'START SLAVE IO_THREAD');
+    expect(await threads()).toEqual(['Yes', 'No']);
+    await mariadbOk(replica, 'START REPLICA');
+    expect(await threads()).toEqual(['Yes', 'Yes']);
+    await mariadbOk(replica, 'STOP ALL SLAVES');
+    expect(await threads()).toEqual(['No', 'No']);
+    await mariadbOk(replica, 'START ALL SLAVES');
+    expect(await threads()).toEqual(['Yes', 'Yes']);
+  });
+
+  it('START REPLICA UNTIL SOURCE_LOG_POS and SQL_AFTER_GTIDS stop the applier where told; CHANGE REPLICATION SOURCE TO moves it back; SOURCE_POS_WAIT waits for it', async () => {
+    const memcached = await MemcachedTestClient.connect(Number((await getJson(`${source.httpUrl}/status`))['Memcached_Port']));
+    await waitUntilReplicated(source.process, replica.process);
+    await mariadbOk(replica, 'STOP REPLICA SQL_THREAD');
+    const from = await getJson(`${replica.httpUrl}/replica/status`);
+    for (let n = 1; n <= 3; n++) expect(await memcached.set(`until-${n}`, `u${n}`)).toBe('STORED\r\n');
+    memcached.close();
+    const { File, Position } = await getJson(`${source.httpUrl}/status`);
+    // Fetched, not applied: UNTIL the source's position now applies exactly the three sets (and heartbeats).
+    await waitFor(async () => BigInt((await getJson(`${replica.httpUrl}/replica/status`))['Read_Source_Log_Pos'] as string) >= BigInt(Position as string), { description: 'the replica to fetch the three sets', timeoutMs: 20_000 });
+    await mariadbOk(replica, `START REPLICA SQL_THREAD UNTIL SOURCE_LOG_FILE = '${String(File)}', SOURCE_LOG_POS = ${String(Position)}`);
+    const untilStopped = await waitFor(async () => {
+      const status = await getJson(`${replica.httpUrl}/replica/status`);
+      return status['Replica_SQL_Running'] === 'No' && status;
+    }, { description: 'the applier to stop at its UNTIL position', timeoutMs: 20_000 });
+    expect(BigInt(untilStopped['Exec_Source_Log_Pos'] as string)).toBeGreaterThanOrEqual(BigInt(Position as string));
+    expect(untilStopped['Last_SQL_Errno']).toBe(0);
+    const rows = await query(replica, "SELECT c1 FROM test.demo_test WHERE c1 LIKE 'until-%' ORDER BY c1");
+    expect(rows.rows.map((row) => row['c1'])).toEqual(['until-1', 'until-2', 'until-3']);
+
+    // Back to where it stood, and forward again only to the first of the three GTIDs.
+    await mariadbOk(replica, 'STOP REPLICA');
+    await mariadbOk(replica, `CHANGE REPLICATION SOURCE TO SOURCE_LOG_FILE = '${String(File)}', SOURCE_LOG_POS = ${String(from['Exec_Source_Log_Pos'])}`);
+    const moved = await getJson(`${replica.httpUrl}/replica/status`);
+    expect(moved['Exec_Source_Log_Pos']).toBe(from['Exec_Source_Log_Pos']);
+    const [changed] = await mariadbOk(replica, 'SHOW SLAVE STATUS');
+    expect(changed['Exec_Master_Log_Pos']).toBe(String(from['Exec_Source_Log_Pos']));
+    const executed = GtidSet.parse(String(untilStopped['Executed_Gtid_Set']));
+    const firstAfter = GtidSet.parse(String(from['Executed_Gtid_Set']));
+    // The executed set kept what the database holds (kbinlog skips GTIDs it executed, as MySQL does), so UNTIL a GTID already in it stops at once.
+    expect(executed.includes(firstAfter)).toBe(true);
+    await mariadbOk(replica, `START REPLICA UNTIL SQL_AFTER_GTIDS = '${String(from['Executed_Gtid_Set'])}'`);
+    await waitFor(async () => (await getJson(`${replica.httpUrl}/replica/status`))['Replica_SQL_Running'] === 'No', { description: 'UNTIL SQL_AFTER_GTIDS of an executed set to stop the applier', timeoutMs: 20_000 });
+
+    await mariadbOk(replica, 'START REPLICA');
+    const { Position: now } = await getJson(`${source.httpUrl}/status`);
+    const [waited] = await mariadbOk(replica, `SELECT SOURCE_POS_WAIT('${String(File)}', ${String(now)}, 20) AS w`);
+    expect(Number(waited['w'])).toBeGreaterThanOrEqual(0);
+  });
+
+  it('CHANGE REPLICATION SOURCE TO SOURCE_DELAY shows in SQL_Delay; options kbinlog cannot honour are refused with why', async () => {
+    expect((await mariadb(replica, 'CHANGE REPLICATION SOURCE TO SOURCE_DELAY = 5')).stderr).toMatch(/^ERROR 3085 \(HY000\).*running replica sql thread/m);
+    await mariadbOk(replica, 'STOP REPLICA SQL_THREAD');
+    await mariadbOk(replica, 'CHANGE MASTER TO MASTER_DELAY = 5');
+    const [delayed] = await mariadbOk(replica, 'SHOW REPLICA STATUS');
+    expect(delayed['SQL_Delay']).toBe('5');
+    expect((await getJson(`${replica.httpUrl}/replica/status`))['SQL_Delay']).toBe(5);
+    await mariadbOk(replica, 'CHANGE REPLICATION SOURCE TO SOURCE_DELAY = 0');
+    await mariadbOk(replica, 'START REPLICA SQL_THREAD');
+
+    const host = await mariadb(replica, "CHANGE REPLICATION SOURCE TO SOURCE_HOST = 'db2.example.com', SOURCE_PORT = 3306");
+    expect(host.stderr).toMatch(/^ERROR 1235 \(42000\).*'SOURCE_HOST'.*reads its cluster's binlog topic from Kafka/m);
+    expect((await mariadb(replica, "START REPLICA FOR CHANNEL 'analytics'")).stderr).toMatch(/^ERROR 1235 .*one replication channel/m);
+    expect((await mariadb(source, 'START REPLICA')).stderr).toMatch(/^ERROR 1200 \(HY000\).*this node is the cluster's source/m);
+    expect((await mariadb(replica, "CHANGE REPLICATION SOURCE TO SOURCE_LOG_FILE = 'kbinlog.other.binlog-0', SOURCE_LOG_POS = 4")).stderr).toMatch(/^ERROR 1210 \(HY000\).*cluster "other"/m);
+    const status = await getJson(`${replica.httpUrl}/replica/status`);
+    expect([status['Replica_IO_Running'], status['Replica_SQL_Running'], status['SQL_Delay']]).toEqual(['Yes', 'Yes', 0]);
+  });
+
+  it('an account without the privilege MySQL requires gets 1227, and nothing changes', async () => {
+    const monitor = ['monitor', 'monitor'] as const;
+    const app = ['app', 'app'] as const;
+    expect((await mariadb(replica, 'STOP REPLICA', monitor)).stderr).toMatch(/^ERROR 1227 \(42000\).*SUPER or REPLICATION_SLAVE_ADMIN privilege/m);
+    expect((await mariadb(replica, 'CHANGE REPLICATION SOURCE TO SOURCE_DELAY = 1', monitor)).stderr).toMatch(/^ERROR 1227 /m);
+    expect((await mariadb(replica, 'SHOW REPLICA STATUS', app)).stderr).toMatch(/^ERROR 1227 \(42000\).*SUPER or REPLICATION CLIENT privilege/m);
+    expect((await mariadb(source, 'SHOW REPLICAS', monitor)).stderr).toMatch(/^ERROR 1227 \(42000\).*the REPLICATION SLAVE privilege/m);
+    const shown = await mariadb(replica, 'SHOW REPLICA STATUS', monitor);
+    expect(shown.code).toBe(0);
+    expect(shown.rows[0]['Replica_SQL_Running']).toBe('Yes');
+    // The waits need no privilege.
+    const waited = await mariadb(replica, "SELECT WAIT_FOR_EXECUTED_GTID_SET('', 1) AS w", app);
+    expect(waited.rows).toEqual([{ w: '0' }]);
+    const status = await getJson(`${replica.httpUrl}/replica/status`);
+    expect([status['Replica_IO_Running'], status['Replica_SQL_Running'], status['SQL_Delay']]).toEqual(['Yes', 'Yes', 0]);
+  });
+
+  it('WAIT_FOR_EXECUTED_GTID_SET waits until a replica executed what the source did, and answers 1 after its timeout', async () => {
+    const memcached = await MemcachedTestClient.connect(Number((await getJson(`${source.httpUrl}/status`))['Memcached_Port']));
+    expect(await memcached.set('gtid-wait', 'w')).toBe('STORED\r\n');
+    memcached.close();
+    const [{ gtids }] = await mariadbOk(source, 'SELECT @@gtid_executed AS gtids');
+    const [waited] = await mariadbOk(replica, `SELECT WAIT_FOR_EXECUTED_GTID_SET('${gtids}', 20) AS w`);
+    expect(waited['w']).toBe('0');
+    expect((await query(replica, "SELECT c2 FROM test.demo_test WHERE c1 = 'gtid-wait'")).rows.map((row) => row['c2'])).toEqual(['w']);
+    const uuid = String((await getJson(`${source.httpUrl}/status`))['Server_UUID']);
+    const started = Date.now();
+    const [timedOut] = await mariadbOk(replica, `SELECT WAIT_FOR_EXECUTED_GTID_SET('${uuid}:1-999999999', 0.5) AS w`);
+    expect(timedOut['w']).toBe('1');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect((await mariadb(replica, "SELECT WAIT_FOR_EXECUTED_GTID_SET('not-a-gtid-set', 1)")).stderr).toMatch(/^ERROR 1772 \(HY000\).*: Malformed GTID set specification 'not-a-gtid-set'\./m);
+  });
+
+  it("SHOW GLOBAL VARIABLES and SHOW GLOBAL STATUS carry each node's replication values", async () => {
+    for (const node of [source, replica]) {
+      const [variables, status] = await steadyRead(node, () => mariadbOk(node, "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('server_id', 'read_only', 'log_bin', 'binlog_format')"));
+      const byName = Object.fromEntries(variables.map((row) => [row['Variable_name'], row['Value']]));
+      expect(byName).toEqual({ server_id: String(status['Server_Id']), read_only: node === source ? 'OFF' : 'ON', log_bin: 'ON', binlog_format: 'ROW' });
+      const [gtids, again] = await steadyRead(node, () => mariadbOk(node, "SHOW VARIABLES LIKE 'gtid\\_%'"));
+      expect(gtids).toEqual(expect.arrayContaining([{ Variable_name: 'gtid_executed', Value: String(again['Executed_Gtid_Set']) }, { Variable_name: 'gtid_mode', Value: 'ON' }]));
+      const uuid = await mariadbOk(node, "SHOW VARIABLES LIKE 'server_uuid'");
+      expect(uuid).toEqual([{ Variable_name: 'server_uuid', Value: String(status['Server_UUID']) }]);
+    }
+    const running = Object.fromEntries((await mariadbOk(replica, "SHOW GLOBAL STATUS LIKE 'Slave%'")).map((row) => [row['Variable_name'], row['Value']]));
+    expect([running['Slave_running'], running['Slaves_running']]).toEqual(['ON', '1']);
+    const onSource = Object.fromEntries((await mariadbOk(source, 'SHOW GLOBAL STATUS')).map((row) => [row['Variable_name'], row['Value']]));
+    expect([onSource['Slave_running'], onSource['Slaves_connected']]).toEqual(['OFF', '2']);
+  });
+
+  it("pt-heartbeat --update through the source's port and --check / --monitor on each replica report a lag in line with kbinlog's own", async () => {
+    const port = async (node: ClusterNode) => Number((await getJson(`${node.httpUrl}/status`))['Mysql_Port']);
+    const dsn = async (node: ClusterNode) => [`--host=127.0.0.1`, `--port=${await port(node)}`, '--user=kbinlog', '--password=kbinlog', '--database=test'];
+    const sourceId = String((await getJson(`${source.httpUrl}/status`))['Server_Id']);
+    const updater = spawn(PT_HEARTBEAT, [...(await dsn(source)), '--update', '--create-table', '--interval=0.2'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let updaterErrors = '';
+    updater.stderr?.on('data', (chunk: Buffer) => (updaterErrors += chunk.toString()));
+    try {
+      const replicas = ['node-1', 'node-2', 'node-3'].filter((name) => name !== source.name).map((name) => cluster.node(name));
+      const check = async (node: ClusterNode) => {
+        const { stdout } = await run(PT_HEARTBEAT, [...(await dsn(node)), '--check', `--master-server-id=${sourceId}`], { timeout: 20_000 });
+        return Number(stdout.trim());
+      };
+      // The heartbeat row reaches each replica through the log.
+      for (const node of replicas) {
+        await waitFor(() => check(node).then((lag) => lag < 1).catch(() => false), { description: `pt-heartbeat --check on ${node.name} to find a fresh heartbeat row`, timeoutMs: 30_000, intervalMs: 250 });
+      }
+      // Replicating: both lags stay under a second.
+      for (const node of replicas) {
+        const lag = await check(node);
+        const own = (await getJson(`${node.httpUrl}/replica/status`))['Milliseconds_Behind_Source'] as number;
+        expect(lag).toBeLessThan(1);
+        expect(own).toBeLessThan(1_000);
+      }
+      // Stopped: pt-heartbeat's lag grows as kbinlog's does.
+      await replica.replication('stop');
+      await waitFor(async () => ((await getJson(`${replica.httpUrl}/replica/status`))['Seconds_Behind_Source'] as number) >= 3, { description: 'the stopped replica to fall 3 s behind', timeoutMs: 20_000 });
+      const before = (await getJson(`${replica.httpUrl}/replica/status`))['Milliseconds_Behind_Source'] as number;
+      const stoppedLag = await check(replica);
+      const after = (await getJson(`${replica.httpUrl}/replica/status`))['Milliseconds_Behind_Source'] as number;
+      // pt-heartbeat's row is at most one --interval (0.2 s) older than kbinlog's last group.
+      expect(stoppedLag).toBeGreaterThanOrEqual(before / 1000 - 0.3);
+      expect(stoppedLag).toBeLessThanOrEqual(after / 1000 + 0.3);
+      const { stdout } = await run(PT_HEARTBEAT, [...(await dsn(replica)), '--monitor', `--master-server-id=${sourceId}`, '--run-time=2', '--interval=0.5'], { timeout: 20_000 });
+      const monitored = stdout.trim().split('\n').map((line) => Number(/^\s*([\d.]+)s/.exec(line)?.[1]));
+      expect(monitored.length).toBeGreaterThanOrEqual(2);
+      expect(monitored.every((lag) => lag >= 3)).toBe(true);
+      await replica.replication('start');
+      await waitFor(() => check(replica).then((lag) => lag < 1), { description: 'pt-heartbeat to see the replica caught up', timeoutMs: 30_000, intervalMs: 250 });
+      expect(updaterErrors).toBe('');
+    } finally {
+      updater.kill('SIGTERM');
+    }
   });
 });

@@ -572,7 +572,31 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
         ['log_bin', 1],
         ['binlog_format', 'ROW'],
       ]);
-    const context = { databaseUrl: config.databaseUrl, writes: this.writes, gate: new WriteGate(), triggers: this.triggers, replication, variables, serverVersion };
+    const onOff = (on: boolean) => (on ? 'ON' : 'OFF');
+    // SHOW VARIABLES' text forms of the same, and the GTID settings kbinlog always runs with.
+    const showVariables = () =>
+      new Map<string, string | number>([
+        ['server_id', config.serverId],
+        ['server_uuid', this.serverUuid],
+        ['gtid_executed', this.status().Executed_Gtid_Set],
+        ['gtid_mode', 'ON'],
+        ['enforce_gtid_consistency', 'ON'],
+        ['read_only', onOff(this.role !== 'source')],
+        ['super_read_only', onOff(this.role !== 'source')],
+        ['log_bin', 'ON'],
+        ['binlog_format', 'ROW'],
+        ['binlog_row_image', 'FULL'],
+      ]);
+    // MariaDB's replication status variables (MySQL 8 moved them to performance_schema).
+    const statusVariables = () => {
+      const channel = this.channel?.status();
+      return new Map<string, string | number>([
+        ['Slave_running', onOff(channel?.Replica_IO_Running === 'Yes' && channel.Replica_SQL_Running === 'Yes')],
+        ['Slaves_running', channel?.Replica_SQL_Running === 'Yes' ? 1 : 0],
+        ['Slaves_connected', replication.replicas().length],
+      ]);
+    };
+    const context = { databaseUrl: config.databaseUrl, writes: this.writes, gate: new WriteGate(), triggers: this.triggers, replication, variables, showVariables, statusVariables, serverVersion };
     return new MysqlServer({
       users: config.sqlUsers,
       serverVersion: `${version}-kbinlog-${KBINLOG_VERSION}`,

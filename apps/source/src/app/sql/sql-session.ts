@@ -4,7 +4,7 @@ import { appliedPositionWrite, MARIADB_DIALECT } from '@kbinlog/node-store';
 import { type Classified, classifyStatement, type SqlTextOptions, type TableRef } from '@kbinlog/sql-statement';
 import { type CaptureTriggers, openSessionCapture, READ_ONLY_SQL_ERROR, ReadOnlyError, takeSessionCapture, type WritePath, WriteRefusedError } from '@kbinlog/binlog-commit';
 import { BackendConnection, DatabaseError, type StatementResult } from './backend-connection';
-import { type NodeVariables, withNodeVariables } from './node-variables';
+import { type NodeVariables, showVariablesOf, withNodeVariableRows, withNodeVariables } from './node-variables';
 import { type ReplicationState, replicationResult } from './replication-status';
 import { checkPrivileges, type Privilege } from './sql-privileges';
 import type { WriteGate } from './write-gate';
@@ -18,6 +18,9 @@ export interface SqlSessionContext {
   readonly triggers: CaptureTriggers;
   /** The system variables the node answers itself in SELECTs (server_id, server_uuid, gtid_executed, …). */
   variables(): NodeVariables;
+  /** The same in SHOW VARIABLES' text form (read_only ON / OFF), and the replication status variables of SHOW STATUS. */
+  showVariables(): NodeVariables;
+  statusVariables(): NodeVariables;
   /** The binlog's and the replication channel's status, which SHOW MASTER/REPLICA STATUS answer from. */
   readonly replication: ReplicationState;
   /** The database's version, for the executable comments it would run (MYSQL_VERSION_ID). */
@@ -120,7 +123,8 @@ export class SqlSession {
       case 'read':
         // CHECK TABLE commits implicitly in MySQL: commit through the log first.
         if (statement.verb === 'check' && this.inTransaction) await this.commitOpenTransaction();
-        return this.backend.query(statement.verb === 'select' ? withNodeVariables(sql, this.context.variables(), this.text) : sql);
+        if (statement.verb === 'select') return this.backend.query(withNodeVariables(sql, () => this.context.variables(), this.text));
+        return statement.verb === 'show' ? this.show(sql) : this.backend.query(sql);
       case 'session':
         return this.runSession(sql, statement);
       case 'transaction':
@@ -132,6 +136,14 @@ export class SqlSession {
         if (this.context.writes.refusal()) throw readOnlyRefused();
         return this.admitted(() => this.runDdl(sql, statement));
     }
+  }
+
+  /** SHOW VARIABLES and SHOW STATUS carry the node's replication values, not its database's. */
+  private async show(sql: string): Promise<StatementResult> {
+    const result = await this.backend.query(sql);
+    const show = showVariablesOf(sql);
+    if (!show) return result;
+    return withNodeVariableRows(result, show, show.kind === 'variables' ? this.context.showVariables() : this.context.statusVariables());
   }
 
   /** A write runs only while the node is source; a demotion that began meanwhile refuses it here. */

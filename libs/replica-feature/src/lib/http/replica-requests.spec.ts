@@ -62,11 +62,21 @@ describe('replica API requests', () => {
     expect(parseStartRequest(json({ thread: 'sql', until: POSITION }))).toEqual({ thread: 'sql', until: expect.objectContaining({ cluster: 'prod', offset: 1234n }) });
   });
 
+  it('reads START REPLICA UNTIL SQL_AFTER_GTIDS / SQL_BEFORE_GTIDS', () => {
+    const set = '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5';
+    const after = parseStartRequest(json({ sql_after_gtids: set }));
+    expect(after.untilGtids?.when).toBe('after');
+    expect(after.untilGtids?.set.toString()).toBe(set);
+    expect(parseStartRequest(json({ thread: 'sql', sql_before_gtids: set })).untilGtids?.when).toBe('before');
+  });
+
   it.each([
     [{ until: 1234 }, /until: Invalid input: expected string/],
     [{ until: 'mysql-bin.000042:4' }, /until: invalid binlog coordinates "mysql-bin.000042:4"/],
     [{ until: 'kbinlog.prod.binlog-2:4' }, /exactly one partition/],
-    [{ thread: 'io', until: POSITION }, /until applies to the applier \(SQL thread\)/],
+    [{ thread: 'io', until: POSITION }, /an UNTIL condition applies to the applier \(SQL thread\)/],
+    [{ until: POSITION, sql_after_gtids: '' }, /give one of until, sql_after_gtids and sql_before_gtids/],
+    [{ sql_before_gtids: 'not-a-set' }, /sql_before_gtids: invalid GTID/],
     [{ until: POSITION, until_gtids: 'x' }, /Unrecognized key: "until_gtids"/],
   ])('refuses the start body %j with 400', (body, detail) => {
     const problem = problemOf(() => parseStartRequest(json(body)));
@@ -83,13 +93,18 @@ describe('replica API requests', () => {
     expect(problemOf(() => parseWaitRequest({ ...form, contentType: 'text/json' }))).toMatchObject({ status: 415 });
   });
 
-  it('reads CHANGE REPLICATION SOURCE TO coordinates', () => {
-    expect(parseChangeSourceRequest(json({ position: POSITION }))).toMatchObject({ cluster: 'prod', offset: 1234n });
+  it('reads CHANGE REPLICATION SOURCE TO coordinates, SOURCE_DELAY, or both', () => {
+    expect(parseChangeSourceRequest(json({ position: POSITION }))).toMatchObject({ position: { cluster: 'prod', offset: 1234n }, delayS: undefined });
+    expect(parseChangeSourceRequest(json({ source_delay_s: 3600 }))).toEqual({ position: undefined, delayS: 3600 });
+    expect(parseChangeSourceRequest(json({ position: POSITION, source_delay_s: 0 }))).toMatchObject({ position: { offset: 1234n }, delayS: 0 });
   });
 
   it.each([
     [undefined, /is required/],
-    [{}, /position: Invalid input: expected string/],
+    [{}, /give position, source_delay_s or both/],
+    [{ source_delay_s: -1 }, /source_delay_s/],
+    [{ source_delay_s: 1.5 }, /source_delay_s/],
+    [{ source_delay_s: 2_147_483_648 }, /source_delay_s/],
     [{ position: 12 }, /expected string/],
     [{ position: 'kbinlog.prod.binlog-0:12', delay: 5 }, /Unrecognized key: "delay"/],
     [{ position: 'mysql-bin.000042:4' }, /invalid binlog coordinates "mysql-bin.000042:4"/],

@@ -94,7 +94,7 @@ describe('the replica controls over HTTP (problem JSON for every refusal)', () =
     ['no body', '/replica/wait', undefined, 400, 'invalid-request', /is required/],
     ['until in another cluster', '/replica/start', JSON.stringify({ until: 'kbinlog.staging.binlog-0:1' }), 400, 'wrong-cluster', /cluster "staging"/],
     ['until with the applier running', '/replica/start', JSON.stringify({ until: `${HERE}:5` }), 409, 'replica-running', /STOP REPLICA SQL_THREAD/],
-    ['until for the fetcher', '/replica/start', JSON.stringify({ thread: 'io', until: `${HERE}:5` }), 400, 'invalid-request', /until applies to the applier/],
+    ['until for the fetcher', '/replica/start', JSON.stringify({ thread: 'io', until: `${HERE}:5` }), 400, 'invalid-request', /an UNTIL condition applies to the applier/],
     ['a 200 kB body', '/replica/start', JSON.stringify({ until: 'x'.repeat(200_000) }), 413, 'payload-too-large', /too large/i],
     ['a move while running', '/replica/change-source', JSON.stringify({ position: `${HERE}:5` }), 409, 'replica-running', /3021/],
   ])('refuses %s (POST %s) with problem JSON', async (_what, path, body, status, type, detail) => {
