@@ -26,9 +26,22 @@ describe('kbinlog replica change-source', () => {
     expect(out).toContain('Exec_Source_Coordinates: kbinlog.prod.binlog-0:1234\n');
   });
 
-  it('requires --position and checks it before asking the replica', async () => {
+  it('sends SOURCE_DELAY alone or with the position', async () => {
+    answer = { status: 200, body: { Exec_Source_Coordinates: 'kbinlog.prod.binlog-0:1234', SQL_Delay: 3600 } };
+    const { code, out } = await runCli(['replica', 'change-source', '--source-delay', '3600', '--url', service.url]);
+    expect(code).toBe(0);
+    expect(JSON.parse(service.requests.at(-1)?.body ?? '')).toEqual({ source_delay_s: 3600 });
+    expect(out).toContain('SQL_Delay: 3600\n');
+    await runCli(['replica', 'change-source', '--source-delay', '0', '--position', 'kbinlog.prod.binlog-0:7', '--url', service.url]);
+    expect(JSON.parse(service.requests.at(-1)?.body ?? '')).toEqual({ position: 'kbinlog.prod.binlog-0:7', source_delay_s: 0 });
+  });
+
+  it('requires --position or --source-delay and checks them before asking the replica', async () => {
     const before = service.requests.length;
-    expect((await runCli(['replica', 'change-source', '--url', service.url])).err).toMatch(/required option '--position <coords>' not specified/);
+    expect((await runCli(['replica', 'change-source', '--url', service.url])).err).toMatch(/give --position, --source-delay or both/);
+    for (const delay of ['-1', '1.5', '2147483648', 'soon']) {
+      expect((await runCli(['replica', 'change-source', '--source-delay', delay, '--url', service.url])).err).toMatch(/expected seconds, 0..2147483647/);
+    }
     const bad = await runCli(['replica', 'change-source', '--position', 'kbinlog.prod.binlog-0:x', '--url', service.url]);
     expect(bad.code).not.toBe(0);
     expect(bad.err).toMatch(/invalid binlog coordinates "kbinlog.prod.binlog-0:x"/);

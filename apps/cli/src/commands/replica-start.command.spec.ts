@@ -39,6 +39,19 @@ describe('kbinlog replica start / stop', () => {
     expect(service.requests.length).toBe(before);
   });
 
+  it('sends START REPLICA UNTIL SQL_AFTER_GTIDS / SQL_BEFORE_GTIDS, one condition at a time', async () => {
+    const set = '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5';
+    await runCli(['replica', 'start', '--sql-after-gtids', set, '--url', service.url]);
+    expect(JSON.parse(service.requests.at(-1)?.body ?? '')).toEqual({ sql_after_gtids: set });
+    await runCli(['replica', 'start', '--sql-thread', '--sql-before-gtids', set, '--url', service.url]);
+    expect(JSON.parse(service.requests.at(-1)?.body ?? '')).toEqual({ thread: 'sql', sql_before_gtids: set });
+    const before = service.requests.length;
+    expect((await runCli(['replica', 'start', '--until', 'kbinlog.prod.binlog-0:7', '--sql-after-gtids', set, '--url', service.url])).err).toMatch(/cannot be used with/);
+    expect((await runCli(['replica', 'start', '--sql-after-gtids', set, '--sql-before-gtids', set, '--url', service.url])).err).toMatch(/cannot be used with/);
+    expect((await runCli(['replica', 'start', '--io-thread', '--sql-before-gtids', set, '--url', service.url])).err).toMatch(/cannot be used with/);
+    expect(service.requests.length).toBe(before);
+  });
+
   it('refuses --io-thread together with --sql-thread', async () => {
     const { code, err } = await runCli(['replica', 'start', '--io-thread', '--sql-thread', '--url', service.url]);
     expect(code).not.toBe(0);
