@@ -131,6 +131,8 @@ describe("MySQL's replication status statements on the nodes' MySQL ports", () =
       // The source appends a heartbeat group every 250 ms: compare when no group came between the reads.
       const [answer, status] = await steadyRead(source, async () => (await query(source, sql)).rows.map((row) => at(row)));
       expect(answer).toEqual([at(status)]);
+      const [printed, again] = await steadyRead(source, async () => (await mariadbOk(source, sql)).map((row) => at(row)));
+      expect(printed).toEqual([at(again)]);
     }
   });
 
@@ -179,6 +181,13 @@ describe("MySQL's replication status statements on the nodes' MySQL ports", () =
     }
     const missing = Object.keys(http).filter((name) => !columns.includes(name) && !['node', 'server_id', 'server_uuid'].includes(name));
     expect(missing).toEqual([]);
+    // The mariadb CLI prints the same row (NULL as NULL).
+    const [printed] = await mariadbOk(replica, 'SHOW REPLICA STATUS');
+    expect(Object.keys(printed)).toEqual(columns);
+    for (const name of columns) {
+      if (moving.has(name)) continue;
+      expect([name, printed[name]]).toEqual([name, row[name] === null ? 'NULL' : String(row[name])]);
+    }
 
     const slave = await query(replica, 'SHOW SLAVE STATUS');
     expect(slave.columns).toContain('Slave_IO_Running');
