@@ -437,4 +437,42 @@ describe("MySQL's replication status statements on the nodes' MySQL ports", () =
       updater.kill('SIGTERM');
     }
   });
+
+  it("SHOW BINLOG EVENTS lists each node's binlog groups as MySQL's events, with IN, FROM and LIMIT, and MySQL's errors", async () => {
+    const memcached = await MemcachedTestClient.connect(Number((await getJson(`${source.httpUrl}/status`))['Memcached_Port']));
+    const before = await getJson(`${source.httpUrl}/status`);
+    expect(await memcached.set('events-1', 'e1')).toBe('STORED\r\n');
+    memcached.close();
+    const file = String(before['File']);
+    // The set is the first group with a row event from the position before it (heartbeats are empty groups, listed as empty transactions).
+    const listed = await mariadbOk(source, `SHOW BINLOG EVENTS IN '${file}' FROM ${String(before['Position'])} LIMIT 400`);
+    expect(Object.keys(listed[0])).toEqual(['Log_name', 'Pos', 'Event_type', 'Server_id', 'End_log_pos', 'Info']);
+    const write = listed.findIndex((row) => row['Event_type'] === 'Write_rows' || row['Event_type'] === 'Update_rows');
+    expect(write).toBeGreaterThan(0);
+    const pos = listed[write]['Pos'];
+    const events = listed.filter((row) => row['Pos'] === pos);
+    expect(events.map((row) => row['Event_type'])).toEqual(['Gtid', 'Query', 'Table_map', events[3]['Event_type'], 'Xid']);
+    expect(events[2]['Info']).toBe('table_id: 1 (test.demo_test)');
+    expect(events.every((row) => row['Log_name'] === file && row['Server_id'] === String(before['Server_Id']) && BigInt(row['End_log_pos']) === BigInt(pos) + 1n)).toBe(true);
+    const gtid = /GTID_NEXT= '([^']+)'/.exec(events[0]['Info'])?.[1] as string;
+    expect(GtidSet.parse(String((await getJson(`${source.httpUrl}/status`))['Executed_Gtid_Set'])).includes(GtidSet.parse(gtid))).toBe(true);
+
+    // The same group on a replica's port, once applied; FROM its position and LIMIT offset, count.
+    await waitUntilReplicated(source.process, replica.process);
+    const onReplica = await mariadbOk(replica, `SHOW BINLOG EVENTS FROM ${pos} LIMIT 1, 3`);
+    expect(onReplica.map((row) => row['Event_type'])).toEqual(['Query', 'Table_map', events[3]['Event_type']]);
+    expect(onReplica.every((row) => row['Pos'] === pos)).toBe(true);
+    const viaMysql2 = await query(replica, `SHOW BINLOG EVENTS FROM ${pos} LIMIT 1`);
+    expect(viaMysql2.rows[0]).toMatchObject({ Event_type: 'Gtid', Info: `SET @@SESSION.GTID_NEXT= '${gtid}'` });
+    expect(BigInt(viaMysql2.rows[0]['Pos'] as string | number)).toBe(BigInt(pos));
+
+    expect((await mariadb(source, "SHOW BINLOG EVENTS IN 'mysql-bin.000001'")).stderr).toMatch(/^ERROR 1220 \(HY000\).*SHOW BINLOG EVENTS: Could not find target log/m);
+    // A position between groups (the commit marker after it) lists from the next group.
+    const [next] = await mariadbOk(source, `SHOW BINLOG EVENTS FROM ${BigInt(pos) + 1n} LIMIT 1`);
+    expect(next['Event_type']).toBe('Gtid');
+    expect(BigInt(next['Pos'])).toBeGreaterThan(BigInt(pos) + 1n);
+    expect((await mariadb(source, 'SHOW BINLOG EVENTS FROM 99999999999999')).stderr).toMatch(/^ERROR 1220 .*Wrong offset or I\/O error.*outside the binlog/m);
+    expect((await mariadb(source, 'SHOW BINLOG EVENTS', ['monitor', 'monitor'])).stderr).toMatch(/^ERROR 1227 .*REPLICATION SLAVE privilege/m);
+    expect((await mariadb(replica, 'SHOW RELAYLOG EVENTS')).stderr).toMatch(/^ERROR 1235 /m);
+  });
 });

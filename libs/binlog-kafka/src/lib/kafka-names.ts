@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { assertClusterName, binlogTopic } from '@kbinlog/binlog';
 
 /** Kafka names of a cluster, derived in one place so every tool sees the same ones. */
@@ -7,6 +8,8 @@ export interface ClusterNames {
   readonly writerTransactionalId: string;
   /** Consumer group that mirrors a replica's applied position, for Kafka's own lag tools. */
   replicaGroup(node: string): string;
+  /** Consumer group of one read of the binlog by a tool (SHOW BINLOG EVENTS, kbinlog binlog): it commits nothing. */
+  inspectGroup(reader: string): string;
   /** Compacted topic holding the topology: node reports, the source assignment, the last recovery. */
   readonly topologyTopic: string;
   /** The leading coordinator's transactional.id: a new leader fences the old one's topology writes. */
@@ -21,6 +24,7 @@ export function clusterNames(cluster: string): ClusterNames {
     topic: binlogTopic(cluster),
     writerTransactionalId: `kbinlog.${cluster}.writer`,
     replicaGroup: (node) => `kbinlog.${cluster}.replica.${node}`,
+    inspectGroup: (reader) => `kbinlog.${cluster}.inspect.${reader}.${randomUUID()}`,
     topologyTopic: `kbinlog.${cluster}.topology`,
     coordinatorTransactionalId: `kbinlog.${cluster}.coordinator`,
     coordinatorGroup: `kbinlog.${cluster}.coordinator`,

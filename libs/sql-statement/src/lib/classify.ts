@@ -1,7 +1,7 @@
 import { type SqlTextOptions, type TokenList, tokenize } from './lexer';
 import { Cursor, Keywords, QUERY_START, SyntaxAt } from './cursor';
 import { refuse } from './refusals';
-import { changeSource, executedGtidSetWait, positionWait, startReplica, stopReplica } from './replication-statements';
+import { binlogEvents, changeSource, executedGtidSetWait, positionWait, startReplica, stopReplica } from './replication-statements';
 import type {
   Classified,
   DdlStatement,
@@ -88,6 +88,7 @@ const REPLICATION_SHOWS: readonly (readonly [readonly string[], ReplicationState
 ];
 
 function showStatement(c: Cursor): Classified {
+  if (c.word(2) === 'EVENTS' && (c.word(1) === 'BINLOG' || c.word(1) === 'RELAYLOG')) return binlogEvents(c);
   for (const [words, statement] of REPLICATION_SHOWS) {
     if (!c.has(words.length + 1) && words.every((word, k) => c.word(k + 1) === word)) return statement;
   }

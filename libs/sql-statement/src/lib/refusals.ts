@@ -199,7 +199,7 @@ export const REFUSALS: readonly RefusalRule[] = [
   {
     id: 'replication-option',
     statements:
-      "CHANGE REPLICATION SOURCE | MASTER TO SOURCE_HOST, _PORT, _USER, _SSL…, RELAY_LOG_…, SOURCE_AUTO_POSITION, MASTER_USE_GTID, IGNORE_SERVER_IDS …; START REPLICA UNTIL RELAY_LOG_… | SQL_AFTER_MTS_GAPS | MASTER_GTID_POS, START REPLICA USER | PASSWORD …; a channel or connection name other than ''",
+      "CHANGE REPLICATION SOURCE | MASTER TO SOURCE_HOST, _PORT, _USER, _SSL…, RELAY_LOG_…, SOURCE_AUTO_POSITION, MASTER_USE_GTID, IGNORE_SERVER_IDS …; START REPLICA UNTIL RELAY_LOG_… | SQL_AFTER_MTS_GAPS | MASTER_GTID_POS, START REPLICA USER | PASSWORD …; SHOW RELAYLOG EVENTS; a channel or connection name other than ''",
     ...NOT_SUPPORTED_YET,
     message: "This version of kbinlog doesn't yet support '{option}': {why}",
   },

@@ -119,4 +119,39 @@ describe('sql-statement > replication statements', () => {
       expect(classifyStatement("SELECT SOURCE_POS_WAIT('f', 9, 'x')")).toMatchObject({ kind: 'read' });
     });
   });
+
+  describe('SHOW BINLOG EVENTS', () => {
+    it.each([
+      ['SHOW BINLOG EVENTS', { logName: undefined, from: undefined, limit: undefined }],
+      ["show binlog events in 'kbinlog.c.binlog-0'", { logName: 'kbinlog.c.binlog-0', from: undefined, limit: undefined }],
+      ['SHOW BINLOG EVENTS FROM 18446744073709551616', { logName: undefined, from: '18446744073709551616', limit: undefined }],
+      ["SHOW BINLOG EVENTS IN 'f' FROM 4 LIMIT 10", { logName: 'f', from: '4', limit: { offset: '0', count: '10' } }],
+      ['SHOW BINLOG EVENTS LIMIT 5, 99999999999999999999;', { logName: undefined, from: undefined, limit: { offset: '5', count: '99999999999999999999' } }],
+    ])('reads %j', (sql, fields) => {
+      expect(classifyStatement(sql)).toEqual({ kind: 'replication', verb: 'show-binlog-events', ...fields });
+    });
+
+    it.each([
+      'SHOW BINLOG EVENTS IN',
+      'SHOW BINLOG EVENTS IN f',
+      'SHOW BINLOG EVENTS FROM',
+      'SHOW BINLOG EVENTS FROM -1',
+      "SHOW BINLOG EVENTS FROM '4'",
+      'SHOW BINLOG EVENTS FROM 1.5',
+      'SHOW BINLOG EVENTS LIMIT',
+      'SHOW BINLOG EVENTS LIMIT 1,',
+      'SHOW BINLOG EVENTS LIMIT 1 OFFSET 2',
+      "SHOW BINLOG EVENTS FROM 4 IN 'f'",
+      'SHOW BINLOG EVENTS WHERE 1',
+    ])('answers a syntax error to %j', (sql) => {
+      expect(classifyStatement(sql)).toMatchObject({ kind: 'refused', rule: 'parse-error', errno: 1064 });
+    });
+
+    it('refuses SHOW RELAYLOG EVENTS with why, and leaves other SHOWs to the database', () => {
+      const relay = classifyStatement("SHOW RELAYLOG EVENTS FOR CHANNEL ''");
+      expect(relay).toMatchObject({ kind: 'refused', rule: 'replication-option', errno: 1235 });
+      expect(relay.kind === 'refused' && relay.message).toContain('SHOW BINLOG EVENTS lists the same groups');
+      expect(classifyStatement('SHOW BINLOG')).toMatchObject({ kind: 'read', verb: 'show' });
+    });
+  });
 });

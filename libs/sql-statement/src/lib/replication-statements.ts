@@ -279,3 +279,35 @@ export function changeSource(c: Cursor): Classified {
   if (isRefusal(channel)) return channel;
   return { kind: 'replication', verb: 'change-source', logFile, logPos, delayS };
 }
+
+// ---------------------------------------------------------------------------------------------
+// SHOW BINLOG EVENTS
+
+/** Unsigned digits, as written (positions pass 2^53). */
+function digits(c: Cursor): string {
+  if (!c.has() || c.tokens.type(c.i) !== 'word' || !/^\d+$/.test(c.tokens.text(c.i))) c.fail();
+  return c.tokens.text(c.i++);
+}
+
+/** SHOW BINLOG EVENTS [IN 'log_name'] [FROM pos] [LIMIT [offset,] row_count], c at SHOW; SHOW RELAYLOG EVENTS is refused with why. */
+export function binlogEvents(c: Cursor): Classified {
+  c.i++; // SHOW
+  if (c.accept('RELAYLOG')) {
+    return refuse('replication-option', { option: 'SHOW RELAYLOG EVENTS', why: "a kbinlog replica's relay log is an in-memory buffer of the binlog topic; SHOW BINLOG EVENTS lists the same groups" });
+  }
+  c.expect('BINLOG');
+  c.expect('EVENTS');
+  let logName: string | undefined;
+  if (c.accept('IN')) {
+    if (!c.has() || c.tokens.type(c.i) !== 'string') c.fail();
+    logName = c.value(c.i++);
+  }
+  const from = c.accept('FROM') ? digits(c) : undefined;
+  let limit: { offset: string; count: string } | undefined;
+  if (c.accept('LIMIT')) {
+    const first = digits(c);
+    limit = c.acceptPunct(',') ? { offset: first, count: digits(c) } : { offset: '0', count: first };
+  }
+  c.expectEnd();
+  return { kind: 'replication', verb: 'show-binlog-events', logName, from, limit };
+}

@@ -160,6 +160,14 @@ export type ReplicationStatement =
       readonly thread: ReplicaThreadName | undefined;
     }
   | {
+      /** SHOW BINLOG EVENTS [IN 'log'] [FROM pos] [LIMIT [offset,] count]: the digits as written. */
+      readonly kind: 'replication';
+      readonly verb: 'show-binlog-events';
+      readonly logName: string | undefined;
+      readonly from: string | undefined;
+      readonly limit: { readonly offset: string; readonly count: string } | undefined;
+    }
+  | {
       /** CHANGE REPLICATION SOURCE | MASTER TO with the options kbinlog can honour. */
       readonly kind: 'replication';
       readonly verb: 'change-source';

@@ -1,5 +1,5 @@
 import { binlogCoordinates, formatCoordinates } from '@kbinlog/binlog';
-import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange, type LogRange } from '@kbinlog/binlog-kafka';
+import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange, type LogRange, readBinlogRange } from '@kbinlog/binlog-kafka';
 import {
   type AppliedPosition,
   bootstrapInnodbMemcache,
@@ -537,6 +537,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
    */
   private async openSqlFrontDoor(): Promise<MysqlServer | undefined> {
     const { config } = this;
+    const names = clusterNames(config.cluster);
     if (this.database.store !== 'mariadb') {
       this.logger.warn({ event: 'sql.disabled', store: this.database.store, msg: 'no MySQL port: SQL clients need a MariaDB store (--store mariadb)' });
       return undefined;
@@ -561,6 +562,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       replicaControl: () => (this.channel ? this.modules.get(ReplicaControl, { strict: false }) : undefined),
       binlogBounds: () => this.binlogBounds(),
       replicas: () => replicaHosts(this.view.nodes.values(), this.view.source?.node, Date.now()),
+      readBinlog: (query, onGroup) => readBinlogRange(this.kafka, names.topic, names.inspectGroup(config.nodeName), query, onGroup),
     });
     // What replication tools read with SELECT @@…: kbinlog's identity and binlog, not the backing MariaDB's.
     const variables = () =>

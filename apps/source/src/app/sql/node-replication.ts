@@ -1,4 +1,5 @@
-import { type BinlogCoordinates, GtidSet, InvalidCoordinatesError, InvalidGtidError, parseCoordinates } from '@kbinlog/binlog';
+import { type BinlogCoordinates, type BinlogEventRow, binlogEventRows, GtidSet, InvalidCoordinatesError, InvalidGtidError, parseCoordinates } from '@kbinlog/binlog';
+import { BinlogRangeError, type RangeEnd, type RangeGroup, type RangeQuery } from '@kbinlog/binlog-kafka';
 import { MAX_WAIT_S, type ReplicaControl, ReplicaControlError, ReplicaControlErrorCode, type SourceChange, type StartOptions } from '@kbinlog/replica-feature';
 import type { ReplicationStatement } from '@kbinlog/sql-statement';
 import { DatabaseError } from './backend-connection';
@@ -12,7 +13,17 @@ export interface ReplicationNode {
   replicaControl(): ReplicaControl | undefined;
   binlogBounds(): Promise<{ readonly start: bigint; readonly end: bigint }>;
   replicas(): readonly ReplicaHost[];
+  /** Reads the binlog's groups in a range, in order, until `onGroup` answers false. */
+  readBinlog(query: RangeQuery, onGroup: (group: RangeGroup) => boolean): Promise<RangeEnd>;
 }
+
+/**
+ * The most event rows one SHOW BINLOG EVENTS answers, LIMIT or not: MySQL streams a whole file,
+ * kbinlog holds the answer in memory, so a longer listing is paged with FROM and LIMIT.
+ */
+export const MAX_BINLOG_EVENT_ROWS = 100_000;
+/** A SHOW BINLOG EVENTS reads the log for at most this long. */
+const BINLOG_EVENTS_TIMEOUT_MS = 30_000;
 
 type Statement<V extends ReplicationStatement['verb']> = Extract<ReplicationStatement, { verb: V }>;
 
@@ -43,6 +54,9 @@ function gtidSetOf(text: string): GtidSet {
     throw error;
   }
 }
+
+/** ER_ERROR_WHEN_EXECUTING_COMMAND, as MySQL answers SHOW BINLOG EVENTS it cannot serve. */
+const binlogEventsError = (reason: string) => new DatabaseError(1220, 'HY000', `Error when executing command SHOW BINLOG EVENTS: ${reason}`);
 
 /** A replica control's refusal as the MySQL error the statement gets. */
 function sqlError(error: unknown, statement: string): unknown {
@@ -127,6 +141,37 @@ export function nodeReplication(node: ReplicationNode): ReplicationState {
       }),
 
     stop: (statement: Statement<'stop-replica'>) => run('STOP REPLICA', (replica) => replica.stop(statement.thread)),
+
+    async binlogEvents(statement: Statement<'show-binlog-events'>) {
+      const { file } = node.binlogStatus();
+      if (statement.logName !== undefined && statement.logName !== file) throw binlogEventsError('Could not find target log');
+      // Past any offset a log can reach: beyond 2^63 is no position, so no event.
+      const tooBig = (text: string) => text.length > 19;
+      if (statement.from !== undefined && tooBig(statement.from)) throw binlogEventsError('Wrong offset or I/O error');
+      const skip = BigInt(statement.limit?.offset ?? '0');
+      const wanted = statement.limit === undefined ? BigInt(MAX_BINLOG_EVENT_ROWS) : BigInt(statement.limit.count);
+      const take = Number(wanted < BigInt(MAX_BINLOG_EVENT_ROWS) ? wanted : BigInt(MAX_BINLOG_EVENT_ROWS));
+      const fromOffset = statement.from === undefined ? undefined : BigInt(statement.from);
+      const rows: BinlogEventRow[] = [];
+      if (take === 0) return rows;
+      let seen = 0n;
+      try {
+        // FROM is a position, as every kbinlog position: a group's offset, or one between groups
+        // (SHOW MASTER STATUS's, a commit marker's), which lists from the next group.
+        await node.readBinlog({ fromOffset, timeoutMs: BINLOG_EVENTS_TIMEOUT_MS }, ({ offset, nextOffset, group }) => {
+          for (const row of binlogEventRows(group, { logName: file, offset, nextOffset })) {
+            if (seen++ < skip) continue;
+            rows.push(row);
+            if (rows.length >= take) return false;
+          }
+          return true;
+        });
+      } catch (error) {
+        if (error instanceof BinlogRangeError) throw binlogEventsError(`Wrong offset or I/O error (${error.message})`);
+        throw error;
+      }
+      return rows;
+    },
 
     changeSource: (statement: Statement<'change-source'>) =>
       run('CHANGE REPLICATION SOURCE TO', async (replica) => {

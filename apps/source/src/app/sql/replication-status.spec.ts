@@ -27,6 +27,7 @@ function state(replica: Partial<ReplicaStatus> | undefined): ReplicationState {
     start: () => Promise.resolve(),
     stop: () => Promise.resolve(),
     changeSource: () => Promise.resolve(),
+    binlogEvents: () => Promise.resolve([]),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { BinlogEventRow } from '@kbinlog/binlog';
 import type { ColumnDefinition, TextValue } from '@kbinlog/mysql-protocol';
 import type { ReplicaStatus } from '@kbinlog/replication';
 import type { ReplicationStatement } from '@kbinlog/sql-statement';
@@ -20,6 +21,8 @@ export interface ReplicationState {
   start(statement: Extract<ReplicationStatement, { verb: 'start-replica' }>): Promise<void>;
   stop(statement: Extract<ReplicationStatement, { verb: 'stop-replica' }>): Promise<void>;
   changeSource(statement: Extract<ReplicationStatement, { verb: 'change-source' }>): Promise<void>;
+  /** SHOW BINLOG EVENTS: the event rows of the groups the statement names. */
+  binlogEvents(statement: Extract<ReplicationStatement, { verb: 'show-binlog-events' }>): Promise<readonly BinlogEventRow[]>;
 }
 
 /** A row of SHOW REPLICAS: a replica node, where its MySQL port is, and the source it reads. */
@@ -190,6 +193,14 @@ export async function replicationResult(statement: ReplicationStatement, state: 
       return state.stop(statement).then(() => undefined);
     case 'change-source':
       return state.changeSource(statement).then(() => undefined);
+    case 'show-binlog-events': {
+      const rows = await state.binlogEvents(statement);
+      return rowsOf(
+        ['Log_name', 'Pos', 'Event_type', 'Server_id', 'End_log_pos', 'Info'],
+        rows.map((row) => [row.Log_name, row.Pos.toString(), row.Event_type, row.Server_id, row.End_log_pos.toString(), row.Info]),
+        ['', 0, '', 0, 0, ''],
+      );
+    }
     case 'show-replicas': {
       const names = statement.names === 'source-replica' ? ['Server_Id', 'Host', 'Port', 'Source_Id', 'Replica_UUID'] : ['Server_id', 'Host', 'Port', 'Master_id', 'Slave_UUID'];
       return rowsOf(names, state.replicas().map((replica) => [replica.serverId, replica.host, replica.port, replica.sourceId, replica.uuid]), [0, '', 0, 0, '']);

@@ -35,6 +35,7 @@ function required(statement: ReplicationStatement): readonly Privilege[] {
     case 'show-replica-status':
       return ['SUPER', 'REPLICATION CLIENT'];
     case 'show-replicas':
+    case 'show-binlog-events':
       return ['REPLICATION SLAVE'];
     case 'start-replica':
     case 'stop-replica':
