@@ -3,10 +3,13 @@ import type { BinlogGroup, ColumnValue, RowImage } from './binlog-group';
 
 const quoteName = (name: string) => `\`${name.replace(/`/g, '``')}\``;
 
+const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u0000': '\\0', '\u001a': '\\Z' };
+
 /** A value as `mysqlbinlog -v` prints one: NULL, or a quoted string with its control characters escaped, one line each. */
 function literal(value: ColumnValue): string {
   if (value === null) return 'NULL';
-  const escaped = value.replace(/[\\'\n\r\t\0\x1a]/g, (char) => ({ '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0', '\x1a': '\\Z' })[char] as string);
+  let escaped = '';
+  for (const char of value) escaped += ESCAPES[char] ?? char;
   return `'${escaped}'`;
 }
 
