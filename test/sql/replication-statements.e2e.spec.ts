@@ -8,7 +8,7 @@
  * through the source's port and measures each replica's lag in line with kbinlog's own.
  */
 import { GtidSet } from '@kbinlog/binlog';
-import { MemcachedTestClient, SQL_ACCOUNT, TestCluster, testInfra, waitFor, waitUntilReplicated, type ClusterNode } from '@kbinlog/testing';
+import { appEntryPoint, MemcachedTestClient, SQL_ACCOUNT, TestCluster, testInfra, waitFor, waitUntilReplicated, type ClusterNode } from '@kbinlog/testing';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -474,5 +474,38 @@ describe("MySQL's replication status statements on the nodes' MySQL ports", () =
     expect((await mariadb(source, 'SHOW BINLOG EVENTS FROM 99999999999999')).stderr).toMatch(/^ERROR 1220 .*Wrong offset or I\/O error.*outside the binlog/m);
     expect((await mariadb(source, 'SHOW BINLOG EVENTS', ['monitor', 'monitor'])).stderr).toMatch(/^ERROR 1227 .*REPLICATION SLAVE privilege/m);
     expect((await mariadb(replica, 'SHOW RELAYLOG EVENTS')).stderr).toMatch(/^ERROR 1235 /m);
+  });
+
+  it('kbinlog binlog list prints the groups between positions as mysqlbinlog -v does, as SHOW BINLOG EVENTS rows, or as JSON', async () => {
+    const memcached = await MemcachedTestClient.connect(Number((await getJson(`${source.httpUrl}/status`))['Memcached_Port']));
+    const from = String((await getJson(`${source.httpUrl}/status`))['Position']);
+    expect(await memcached.set('cli-1', "it's")).toBe('STORED\r\n');
+    expect(await memcached.set('cli-2', 'two')).toBe('STORED\r\n');
+    memcached.close();
+    const to = String((await getJson(`${source.httpUrl}/status`))['Position']);
+    const cli = (...args: string[]) =>
+      run(process.execPath, [appEntryPoint('cli'), 'binlog', 'list', '--kafka-brokers', infra.kafka.brokers.join(','), '--cluster', cluster.name, '--start-position', from, '--stop-position', to, ...args], { timeout: 60_000 });
+
+    const { stdout: text, stderr } = await cli();
+    expect(text).toContain("### INSERT INTO `test`.`demo_test`\n### SET\n###   `c1`='cli-1'\n###   `c2`='it\\'s'");
+    expect(text).toContain("###   `c1`='cli-2'");
+    expect(text).toMatch(/^# at \d+\n#\d{6} \d{2}:\d{2}:\d{2} server id \d+ {2}end_log_pos \d+ {2}GTID /m);
+    expect(stderr).toMatch(/groups of kbinlog\..+\.binlog-0 \(log offsets 0 to \d+\), read to offset \d+/);
+
+    const { stdout: json } = await cli('--json');
+    const groups = json.trim().split('\n').map((line) => JSON.parse(line) as { offset: string; gtid: string; events: { after?: Record<string, string> }[] });
+    const written = groups.filter((group) => group.events.length > 0);
+    expect(written.map((group) => group.events[0].after?.['c1'])).toEqual(['cli-1', 'cli-2']);
+    expect(groups.every((group) => BigInt(group.offset) >= BigInt(from) && BigInt(group.offset) < BigInt(to))).toBe(true);
+
+    // --events prints what SHOW BINLOG EVENTS answers for the same group.
+    const { stdout: events } = await cli('--events');
+    const first = written[0];
+    const listed = await mariadbOk(source, `SHOW BINLOG EVENTS FROM ${first.offset} LIMIT 5`);
+    const printed = events.trim().split('\n').filter((line) => line.split('\t')[1] === first.offset);
+    expect(printed).toEqual(listed.map((row) => [row['Log_name'], row['Pos'], row['Event_type'], row['Server_id'], row['End_log_pos'], row['Info']].join('\t')));
+
+    const { stdout: limited } = await cli('--json', '--limit', '1');
+    expect(limited.trim().split('\n')).toHaveLength(1);
   });
 });

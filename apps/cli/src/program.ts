@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { binlogCommand } from './commands/binlog.command';
 import { healthCommand } from './commands/health.command';
 import { recoveryCommand } from './commands/recovery.command';
 import { replicaCommand } from './commands/replica.command';
@@ -22,5 +23,6 @@ export function buildProgram(version: string, io: CliIo = processIo): Command {
     .addCommand(topologyCommand(io))
     .addCommand(switchoverCommand(io))
     .addCommand(recoveryCommand(io))
+    .addCommand(binlogCommand(io))
     .addCommand(stackCommand(io));
 }
