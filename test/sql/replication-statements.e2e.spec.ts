@@ -467,7 +467,8 @@ describe("MySQL's replication status statements on the nodes' MySQL ports", () =
     expect(BigInt(viaMysql2.rows[0]['Pos'] as string | number)).toBe(BigInt(pos));
 
     expect((await mariadb(source, "SHOW BINLOG EVENTS IN 'mysql-bin.000001'")).stderr).toMatch(/^ERROR 1220 \(HY000\).*SHOW BINLOG EVENTS: Could not find target log/m);
-    // A position between groups (the commit marker after it) lists from the next group.
+    // A position between groups (the commit marker after it) lists from the next group, once there is one (a heartbeat every 250 ms).
+    await waitFor(async () => BigInt((await getJson(`${source.httpUrl}/status`))['Position'] as string) > BigInt(pos) + 1n, { description: 'a group after the set', timeoutMs: 10_000 });
     const [next] = await mariadbOk(source, `SHOW BINLOG EVENTS FROM ${BigInt(pos) + 1n} LIMIT 1`);
     expect(next['Event_type']).toBe('Gtid');
     expect(BigInt(next['Pos'])).toBeGreaterThan(BigInt(pos) + 1n);
