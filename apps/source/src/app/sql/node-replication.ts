@@ -19,7 +19,8 @@ export interface ReplicationNode {
 
 /**
  * The most event rows one SHOW BINLOG EVENTS answers, LIMIT or not: MySQL streams a whole file,
- * kbinlog holds the answer in memory, so a longer listing is paged with FROM and LIMIT.
+ * kbinlog holds the answer in memory, so a longer listing is refused (1220) and paged with FROM
+ * and LIMIT instead.
  */
 export const MAX_BINLOG_EVENT_ROWS = 100_000;
 /** A SHOW BINLOG EVENTS reads the log for at most this long. */
@@ -149,8 +150,9 @@ export function nodeReplication(node: ReplicationNode): ReplicationState {
       const tooBig = (text: string) => text.length > 19;
       if (statement.from !== undefined && tooBig(statement.from)) throw binlogEventsError('Wrong offset or I/O error');
       const skip = BigInt(statement.limit?.offset ?? '0');
-      const wanted = statement.limit === undefined ? BigInt(MAX_BINLOG_EVENT_ROWS) : BigInt(statement.limit.count);
-      const take = Number(wanted < BigInt(MAX_BINLOG_EVENT_ROWS) ? wanted : BigInt(MAX_BINLOG_EVENT_ROWS));
+      // Without a LIMIT, or with one past the cap, one row past the cap tells a listing that would be longer, refused rather than cut short.
+      const wanted = statement.limit === undefined ? undefined : BigInt(statement.limit.count);
+      const take = wanted !== undefined && wanted <= BigInt(MAX_BINLOG_EVENT_ROWS) ? Number(wanted) : MAX_BINLOG_EVENT_ROWS + 1;
       const fromOffset = statement.from === undefined ? undefined : BigInt(statement.from);
       const rows: BinlogEventRow[] = [];
       if (take === 0) return rows;
@@ -170,6 +172,7 @@ export function nodeReplication(node: ReplicationNode): ReplicationState {
         if (error instanceof BinlogRangeError) throw binlogEventsError(`Wrong offset or I/O error (${error.message})`);
         throw error;
       }
+      if (rows.length > MAX_BINLOG_EVENT_ROWS) throw binlogEventsError(`more than ${MAX_BINLOG_EVENT_ROWS} events to list; page with FROM and LIMIT offset, row_count`);
       return rows;
     },
 
