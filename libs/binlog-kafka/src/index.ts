@@ -5,3 +5,4 @@ export * from './lib/binlog-writer';
 export * from './lib/binlog-reader';
 export * from './lib/log-range';
 export * from './lib/fencing';
+export * from './lib/binlog-writer-metrics';
