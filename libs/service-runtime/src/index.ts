@@ -8,3 +8,4 @@ export * from './lib/http/problem.filter';
 export * from './lib/http/request-body';
 export * from './lib/http/request-body.decorator';
 export * from './lib/metrics/service-registry';
+export * from './lib/metrics/counter-pairs';
