@@ -29,6 +29,8 @@ export class CommitMetrics {
       registers: [registry],
     });
     this.commitSeconds = { write: commitSeconds.labels('write'), transaction: commitSeconds.labels('transaction'), statement: commitSeconds.labels('statement') };
+    // Every kind has a series from the start, so a rate sees its first write.
+    for (const kind of ['write', 'transaction', 'statement'] as const) commitSeconds.zero({ kind });
     this.transactionGroups = new Histogram({
       name: 'kbinlog_source_group_commit_groups',
       help: 'Binlog groups per committed Kafka transaction of the source (its group-commit batch size).',

@@ -58,6 +58,7 @@ export class NodeMetrics {
       registers: [registry],
     });
     this.promotions = { succeeded: promotions.labels('succeeded'), failed: promotions.labels('failed') };
+    for (const child of Object.values(this.promotions)) child.inc(0);
     this.demotions = new Counter({ name: 'kbinlog_node_demotions_total', help: 'Demotions of this node from source to replica (asked, or fenced by a newer source).', registers: [registry] });
   }
 

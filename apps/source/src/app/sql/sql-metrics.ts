@@ -30,6 +30,8 @@ export class SqlMetrics {
       registers: [registry],
     });
     this.statements = { ok: statements.labels('ok'), rows: statements.labels('rows'), error: statements.labels('error') };
+    // Every outcome has a series from the start, so a rate sees its first statement.
+    for (const child of Object.values(this.statements)) child.inc(0);
   }
 
   command(name: SqlCommandName, result: SqlCommandResult): void {
