@@ -151,4 +151,16 @@ describe('Prometheus metrics of every service', () => {
     expect(report?.unacknowledged).toBe(0);
     expect(await prometheus.value('sum(kbinlog_replica_applier_errors_total)')).toBe(0);
   }, 120_000);
+
+  it('a switchover counts as a recovery on the coordinator, a demotion and a promotion on the nodes, and moves the role and generation', async () => {
+    const before = (await cluster.whoIsSource()).generation;
+    await cluster.switchover('node-2');
+    expect(await eventually('kbinlog_coordinator_recoveries_total{name="coordinator-1",type="switchover",result="done"}', (value) => value === 1, 'the coordinator to count the switchover')).toBe(1);
+    expect(await eventually('kbinlog_node_role{name="node-2",role="source"}', (value) => value === 1, 'node-2 to be source')).toBe(1);
+    expect(await eventually('kbinlog_node_role{name="node-1",role="replica"}', (value) => value === 1, 'node-1 to be a replica')).toBe(1);
+    expect(await prometheus.value('kbinlog_node_demotions_total{name="node-1"}')).toBe(1);
+    expect(await prometheus.value('kbinlog_node_promotions_total{name="node-2",result="succeeded"}')).toBe(1);
+    expect(await eventually('kbinlog_node_generation{name="node-2"}', (value) => value > before, "node-2's generation")).toBe(before + 1);
+    expect(await eventually('kbinlog_cluster_source_generation{name="coordinator-1"}', (value) => value > before, 'the new generation')).toBe(before + 1);
+  }, 120_000);
 });
