@@ -1,6 +1,6 @@
 import { CounterPairs } from '@kbinlog/service-runtime';
 import type { RecoveryRecord } from '@kbinlog/topology';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import type { TopologyReport } from './coordinator/coordinator';
 
 /**
@@ -50,14 +50,11 @@ export class CoordinatorMetrics {
         for (const node of topology()?.nodes ?? []) if (node.appliedAgeMs !== null) this.set({ node: node.node }, node.appliedAgeMs / 1000);
       },
     });
-    this.recoveries = new CounterPairs(
-      new Counter({
-        name: 'kbinlog_coordinator_recoveries_total',
-        help: 'Changes of source this coordinator ended, by type (switchover, failover) and result (done, failed).',
-        labelNames: ['type', 'result'] as const,
-        registers: [registry],
-      }),
-    );
+    this.recoveries = new CounterPairs(registry, {
+      name: 'kbinlog_coordinator_recoveries_total',
+      help: 'Changes of source this coordinator ended, by type (switchover, failover) and result (done, failed).',
+      labelNames: ['type', 'result'],
+    });
   }
 
   /** A recovery's end was recorded. */

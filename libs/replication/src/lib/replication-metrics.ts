@@ -25,14 +25,31 @@ function channelGauge(registry: Registry, name: string, help: string, read: () =
  * figures as SHOW REPLICA STATUS. One per process, outliving channels, so counters never go back.
  */
 export class ReplicationMetrics {
-  private readonly groupsApplied: Counter;
-  private readonly rowsApplied: Counter;
+  /** Counted in plain numbers, read when scraped: prom-client allocates at every increment. */
+  private readonly applied = { groups: 0, rows: 0 };
   private readonly applyBatchGroups: Histogram;
   private readonly applierErrors: Counter;
 
   constructor(registry: Registry, current: () => ReplicationChannel | undefined) {
-    this.groupsApplied = new Counter({ name: 'kbinlog_replica_groups_applied_total', help: 'Binlog groups the applier applied (heartbeats included; filtered-out groups count, their position moved).', registers: [registry] });
-    this.rowsApplied = new Counter({ name: 'kbinlog_replica_rows_applied_total', help: 'Row events (one changed row each) in the binlog groups the applier applied.', registers: [registry] });
+    const { applied } = this;
+    new Counter({
+      name: 'kbinlog_replica_groups_applied_total',
+      help: 'Binlog groups the applier applied (heartbeats included; filtered-out groups count, their position moved).',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(applied.groups);
+      },
+    });
+    new Counter({
+      name: 'kbinlog_replica_rows_applied_total',
+      help: 'Row events (one changed row each) in the binlog groups the applier applied.',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(applied.rows);
+      },
+    });
     this.applyBatchGroups = new Histogram({ name: 'kbinlog_replica_apply_batch_groups', help: 'Binlog groups per database transaction of the applier.', buckets: APPLY_BATCH_BUCKETS, registers: [registry] });
     this.applierErrors = new Counter({ name: 'kbinlog_replica_applier_errors_total', help: 'Times the applier stopped on an error (Last_SQL_Error).', registers: [registry] });
     const age = () => current()?.appliedAgeMs();
@@ -54,10 +71,8 @@ export class ReplicationMetrics {
   }
 
   groupApplied(group: BinlogGroup): void {
-    let rows = 0;
-    for (const event of group.events) if (event.type !== 'statement') rows++;
-    this.groupsApplied.inc();
-    this.rowsApplied.inc(rows);
+    this.applied.groups++;
+    for (const event of group.events) if (event.type !== 'statement') this.applied.rows++;
   }
 
   applierFailed(): void {

@@ -1,6 +1,6 @@
 import { type Command, DELETED, ERROR, EXISTS, NOT_FOUND, NOT_STORED, OK, STORED, TOUCHED } from '@kbinlog/memcached-protocol';
 import { CounterPairs } from '@kbinlog/service-runtime';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 
 /** How a command ended, in memcached's own words where it has them. */
 export type MemcachedResult = 'stored' | 'not_stored' | 'exists' | 'not_found' | 'deleted' | 'touched' | 'hit' | 'miss' | 'ok' | 'error' | 'client_error' | 'server_error';
@@ -60,14 +60,11 @@ export class MemcachedMetrics {
   private readonly commands: CounterPairs<string, MemcachedResult>;
 
   constructor(registry: Registry) {
-    this.commands = new CounterPairs(
-      new Counter({
-        name: 'kbinlog_memcached_commands_total',
-        help: 'memcached commands executed, by command (set, get, incr …) and result (stored, hit, miss, not_found, client_error, server_error …).',
-        labelNames: ['command', 'result'] as const,
-        registers: [registry],
-      }),
-    );
+    this.commands = new CounterPairs(registry, {
+      name: 'kbinlog_memcached_commands_total',
+      help: 'memcached commands executed, by command (set, get, incr …) and result (stored, hit, miss, not_found, client_error, server_error …).',
+      labelNames: ['command', 'result'],
+    });
   }
 
   /** `reply` is the command's reply before noreply silenced it. */
