@@ -7,8 +7,8 @@ KBINLOG_COMPONENT=tools
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # tool name → its Debian package, and the binary that shows it is installed
-declare -A PACKAGE=([mysqld-exporter]=prometheus-mysqld-exporter [pt-heartbeat]=percona-toolkit)
-declare -A BINARY=([mysqld-exporter]=/usr/bin/prometheus-mysqld-exporter [pt-heartbeat]=/usr/bin/pt-heartbeat)
+declare -A PACKAGE=([mysqld-exporter]=prometheus-mysqld-exporter [pt-heartbeat]=percona-toolkit [prometheus]=prometheus)
+declare -A BINARY=([mysqld-exporter]=/usr/bin/prometheus-mysqld-exporter [pt-heartbeat]=/usr/bin/pt-heartbeat [prometheus]=/usr/bin/prometheus)
 
 usage() {
   cat <<EOF

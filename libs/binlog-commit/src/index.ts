@@ -5,3 +5,4 @@ export * from './lib/keyed-write';
 export * from './lib/node-writes';
 export * from './lib/read-only';
 export { type CaptureConnection, openSessionCapture, takeOwnCapture, takeSessionCapture } from './lib/row-capture';
+export * from './lib/commit-metrics';

@@ -6,3 +6,4 @@ export * from './lib/binlog-reader';
 export * from './lib/log-range';
 export * from './lib/fencing';
 export * from './lib/binlog-range';
+export * from './lib/binlog-writer-metrics';

@@ -1,1 +1,2 @@
 export * from './lib/replication-channel';
+export * from './lib/replication-metrics';

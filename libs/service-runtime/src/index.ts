@@ -7,3 +7,5 @@ export * from './lib/http/problem';
 export * from './lib/http/problem.filter';
 export * from './lib/http/request-body';
 export * from './lib/http/request-body.decorator';
+export * from './lib/metrics/service-registry';
+export * from './lib/metrics/counter-pairs';

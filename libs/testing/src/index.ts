@@ -17,3 +17,4 @@ export * from './lib/cluster/test-cluster';
 export * from './lib/topology';
 export * from './lib/diagnostics';
 export * from './lib/seeded-random';
+export * from './lib/prometheus-server';

@@ -1,7 +1,9 @@
 import { clusterNames, createKafka, kafkaLogTo } from '@kbinlog/binlog-kafka';
 import { ensureTopologyTopic, TopologyView, TopologyWriter } from '@kbinlog/topology';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Registry } from 'prom-client';
 import { COORDINATOR_CONFIG, type CoordinatorConfig } from './coordinator-config';
+import { CoordinatorMetrics } from './coordinator-metrics';
 import { Coordinator } from './coordinator/coordinator';
 import type { CoordinatorLog } from './coordinator/ports';
 import { KafkaLeaderElection } from './election/kafka-leader-election';
@@ -22,7 +24,14 @@ export class CoordinatorRuntime implements OnModuleInit, OnModuleDestroy {
   private view: TopologyView | undefined;
   private running: Coordinator | undefined;
 
-  constructor(@Inject(COORDINATOR_CONFIG) private readonly config: CoordinatorConfig) {}
+  private readonly metrics: CoordinatorMetrics;
+
+  constructor(
+    @Inject(COORDINATOR_CONFIG) private readonly config: CoordinatorConfig,
+    registry: Registry,
+  ) {
+    this.metrics = new CoordinatorMetrics(registry, () => this.running?.topology());
+  }
 
   get coordinator(): Coordinator {
     if (!this.running) throw new Error('the coordinator is still starting');
@@ -69,6 +78,7 @@ export class CoordinatorRuntime implements OnModuleInit, OnModuleDestroy {
         election: new KafkaLeaderElection(kafka, { groupId: names.coordinatorGroup, topic: names.topologyTopic, sessionTimeoutMs: config.electionSessionTimeoutMs }),
         labeler: createPodLabeler(config.podLabeler, config.kubernetesNamespace),
         log,
+        recoveryEnded: (recovery) => this.metrics.recoveryEnded(recovery),
       },
     );
     await this.running.start();

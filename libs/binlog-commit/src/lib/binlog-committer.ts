@@ -3,6 +3,7 @@ import { type BinlogTransaction, type BinlogWriter, isFencedError } from '@kbinl
 import { aloneAt, type AppliedPosition, applyGroup, type BatchPlace, dialectOf, positionAfter, type TableCatalog, writeAppliedPosition } from '@kbinlog/node-store';
 import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { CommitKind, CommitMetrics } from './commit-metrics';
 import type { FaultInjection } from './fault-injection';
 import { KeyedBatchConflict, keyedAddress, type KeyedOutcome, type KeyedWrite, type OwnCapture, runKeyedBatch, runKeyedWrite } from './keyed-write';
 import { Permits } from './permits';
@@ -79,6 +80,8 @@ export interface CommitterOptions {
    * commitKeyedBatch); without it each runs alone and its after image is read back.
    */
   readonly capture?: OwnCapture;
+  /** Where commit latencies and group-commit batch sizes go; none in tests of the write path alone. */
+  readonly metrics?: CommitMetrics;
 }
 
 /** The refusal every write gets once a newer writer fenced this one. */
@@ -142,9 +145,20 @@ export class BinlogCommitter {
   }
 
   write<T>(write: RowWrite<T>): Promise<T> {
+    return this.acknowledged(performance.now(), 'write', this.queueWrite(write));
+  }
+
+  private queueWrite<T>(write: RowWrite<T>): Promise<T> {
     // SQLite has one writer connection: its writes take turns inside the queue.
     if (this.options.wBatchSize === 1 && dialectOf(this.database).store === 'mariadb') return this.writeAlone(write);
     return new Promise<T>((resolve, reject) => this.enqueue({ kind: 'rows', write, resolve: resolve as (value: unknown) => void, reject }));
+  }
+
+  /** Resolves as `work` does; a write acknowledged counts its time since `startedMs` (a failed one does not). */
+  private async acknowledged<T>(startedMs: number, kind: CommitKind, work: Promise<T>): Promise<T> {
+    const result = await work;
+    this.options.metrics?.commitSeconds[kind].observe((performance.now() - startedMs) / 1000);
+    return result;
   }
 
   /**
@@ -153,8 +167,9 @@ export class BinlogCommitter {
    * the batch's writes, each still its own group. Otherwise it is an ordinary write.
    */
   writeKeyed<T>(write: KeyedWrite<T>): Promise<T> {
-    if (!this.batchesKeyedWrites) return this.write(this.alone(write));
-    return new Promise<T>((resolve, reject) => this.enqueue({ kind: 'keyed', write, resolve: resolve as (value: unknown) => void, reject }));
+    const started = performance.now();
+    if (!this.batchesKeyedWrites) return this.acknowledged(started, 'write', this.queueWrite(this.alone(write)));
+    return this.acknowledged(started, 'write', new Promise<T>((resolve, reject) => this.enqueue({ kind: 'keyed', write, resolve: resolve as (value: unknown) => void, reject })));
   }
 
   private get batchesKeyedWrites(): boolean {
@@ -208,7 +223,7 @@ export class BinlogCommitter {
         await runner.commitTransaction();
         return outcome.result;
       }
-      await this.commitSession({
+      await this.queueSession({
         events: outcome.events,
         writePosition: (position, place) => writeAppliedPosition(runner.manager, position, place),
         commit: () => runner.commitTransaction(),
@@ -241,11 +256,15 @@ export class BinlogCommitter {
 
   /** flush_all: a statement that commits implicitly, so it is logged first and then run. */
   statement(event: StatementEvent): Promise<void> {
-    return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'statement', event, resolve: resolve as (value: unknown) => void, reject }));
+    return this.acknowledged(performance.now(), 'statement', new Promise<void>((resolve, reject) => this.enqueue({ kind: 'statement', event, resolve: resolve as (value: unknown) => void, reject })));
   }
 
   /** Commits a SQL session's transaction: log first, then its connection commits (invariant 2). */
   commitSession(transaction: SessionTransaction): Promise<void> {
+    return this.acknowledged(performance.now(), 'transaction', this.queueSession(transaction));
+  }
+
+  private queueSession(transaction: SessionTransaction): Promise<void> {
     return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'session', transaction, resolve: resolve as (value: unknown) => void, reject }));
   }
 
@@ -255,7 +274,7 @@ export class BinlogCommitter {
    * tables paused until this resolves, so nothing that depends on the DDL is logged before it.
    */
   logExecutedStatement(event: StatementEvent): Promise<void> {
-    return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'executed-statement', event, resolve: resolve as (value: unknown) => void, reject }));
+    return this.acknowledged(performance.now(), 'statement', new Promise<void>((resolve, reject) => this.enqueue({ kind: 'executed-statement', event, resolve: resolve as (value: unknown) => void, reject })));
   }
 
   /**
@@ -433,7 +452,7 @@ export class BinlogCommitter {
         const offsets = await transaction.appendAll(groups);
         groups.forEach((group, index) => (end = positionAfter(end, offsets[index], group)));
         await writeAppliedPosition(runner.manager, end, aloneAt(offsets[offsets.length - 1]));
-        await this.commitLog(transaction);
+        await this.commitLog(transaction, groups.length);
         logCommitted = true;
       }
       await runner.commitTransaction();
@@ -470,7 +489,7 @@ export class BinlogCommitter {
    * fenced commit is the exception: the new writer's initTransactions aborted it, so it is not in
    * the log, and this node is simply no longer the source (invariant 3).
    */
-  private async commitLog(transaction: BinlogTransaction): Promise<void> {
+  private async commitLog(transaction: BinlogTransaction, groups: number): Promise<void> {
     // An injected failure throws before the commit: the caller aborts, so nothing reached the log.
     this.faults.hit('fail-log-commit');
     try {
@@ -481,6 +500,9 @@ export class BinlogCommitter {
       this.options.onFatal('binlog commit outcome unknown', error);
       throw error;
     }
+    const { metrics } = this.options;
+    metrics?.transactionGroups.observe(groups);
+    metrics?.groupsCommitted.inc(groups);
     this.faults.hit('after-log-commit');
   }
 
@@ -524,7 +546,7 @@ export class BinlogCommitter {
       const offset = await transaction.append(group);
       const next = positionAfter(this.applied, offset, group);
       await writeAppliedPosition(runner.manager, next, aloneAt(offset));
-      await this.commitLog(transaction);
+      await this.commitLog(transaction, 1);
       logCommitted = true;
       await runner.commitTransaction();
       this.applied = next;
@@ -604,7 +626,7 @@ export class BinlogCommitter {
       const lanes = groups.map((group, lane) => positionAfter(before, offsets[lane], group));
       // Different connections and different lanes: the position writes run side by side.
       await Promise.all(jobs.map((job, lane) => job.transaction.writePosition(lanes[lane], { firstOffset: offsets[0], lane })));
-      await this.commitLog(transaction);
+      await this.commitLog(transaction, groups.length);
       logCommitted = true;
       const end: AppliedPosition = { ...lanes[lanes.length - 1], executedGtids: executed };
       const outcomes = await Promise.allSettled(
@@ -644,7 +666,7 @@ export class BinlogCommitter {
       const offset = await transaction.append(group);
       const next = positionAfter(this.applied, offset, group);
       await this.database.transaction((manager) => writeAppliedPosition(manager, next, aloneAt(offset)));
-      await this.commitLog(transaction);
+      await this.commitLog(transaction, 1);
       this.applied = next;
       this.options.onStored?.([job.event]);
       job.resolve(undefined);
@@ -663,7 +685,7 @@ export class BinlogCommitter {
     try {
       transaction = await this.writer.begin();
       const offset = await transaction.append(group);
-      await this.commitLog(transaction);
+      await this.commitLog(transaction, 1);
       try {
         this.applied = await applyGroup(this.database, this.catalog, this.applied, offset, group, 'STRICT');
         this.options.onStored?.(group.events);

@@ -1,8 +1,10 @@
 import { type BinlogGroup, GtidSet } from '@kbinlog/binlog';
 import type { BinlogTransaction, BinlogWriter } from '@kbinlog/binlog-kafka';
 import { type AppliedPosition, type BatchPlace, MARIADB_DIALECT, TableCatalog } from '@kbinlog/node-store';
+import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { BinlogCommitter, type CommitterOptions, type SessionTransaction, WriteRefusedError } from './binlog-committer';
+import { CommitMetrics } from './commit-metrics';
 import { type FaultInjection, NO_FAULTS, parseFaultInjection } from './fault-injection';
 
 const UUID = '3e11fa47-71ca-11e1-9e33-c80aa9429562';
@@ -170,6 +172,29 @@ describe('source > write path > group commit', () => {
     );
     expect(target.position.executedGtids.toString()).toBe(`${UUID}:1-74`);
     expect(target.position.nextOffset).toBe(78n);
+  });
+
+  it('measures each acknowledged commit, the groups of each Kafka transaction and the groups committed; a failed batch is no commit', async () => {
+    const registry = new Registry();
+    const target = committer({ metrics: new CommitMetrics(registry) }, parseFaultInjection('fail-log-commit@5'));
+    await Promise.all(await batchAfterA(target, ['b', 'c', 'd'].map(session)));
+    await target.heartbeat();
+    const refused = await Promise.allSettled(await batchAfterA(target, ['e', 'f'].map(session)));
+    expect(refused.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    // A series as Prometheus reads it from the exposition.
+    const sample = async (series: string) => {
+      const line = (await registry.metrics()).split('\n').find((candidate) => candidate.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.slice(series.length + 1));
+    };
+    // a; b, c and d in one transaction; the heartbeat; then a2 (the fault fails e and f's batch).
+    expect(writer.committed.map((groups) => groups.length)).toEqual([1, 3, 1, 1]);
+    expect(await sample('kbinlog_source_group_commit_groups_bucket{le="1"}')).toBe(3);
+    expect(await sample('kbinlog_source_group_commit_groups_bucket{le="4"}')).toBe(4);
+    expect(await sample('kbinlog_source_group_commit_groups_sum')).toBe(6);
+    expect(await sample('kbinlog_source_binlog_groups_total')).toBe(6);
+    // Five session commits acknowledged (a, b, c, d, and the second a); e and f were refused.
+    expect(await sample('kbinlog_source_commit_duration_seconds_count{kind="transaction"}')).toBe(5);
+    expect(await sample('kbinlog_source_commit_duration_seconds_count{kind="write"}')).toBe(0);
   });
 
   it('fails every write of a batch whose Kafka commit fails, rolls all back, and takes the next batch', async () => {

@@ -1,5 +1,7 @@
 import { type BinlogGroup, encodeBinlogGroup } from '@kbinlog/binlog';
 import type { Kafka, Producer, Transaction } from 'kafkajs';
+import { performance } from 'node:perf_hooks';
+import type { BinlogWriterMetrics } from './binlog-writer-metrics';
 
 /** One open Kafka transaction on the binlog. */
 export interface BinlogTransaction {
@@ -26,6 +28,8 @@ export class BinlogWriter {
     kafka: Kafka,
     private readonly topic: string,
     transactionalId: string,
+    /** Where the produce and commit times go; none in tests that only need the log. */
+    private readonly metrics?: BinlogWriterMetrics,
     transactionTimeoutMs = 60_000,
   ) {
     this.producer = kafka.producer({
@@ -52,13 +56,15 @@ export class BinlogWriter {
 
   async begin(): Promise<BinlogTransaction> {
     const transaction: Transaction = await this.producer.transaction();
-    const topic = this.topic;
+    const { topic, metrics } = this;
     const appendAll = async (groups: readonly BinlogGroup[]): Promise<bigint[]> => {
       const messages = groups.map((group) => {
         const record = encodeBinlogGroup(group);
         return { key: record.key, value: record.value, headers: { ...record.headers } };
       });
+      const started = performance.now();
       const [metadata] = await transaction.send({ topic, acks: -1, messages });
+      metrics?.produceSeconds.observe((performance.now() - started) / 1000);
       if (!metadata?.baseOffset) throw new Error(`no offset in the produce response for ${topic}`);
       const base = BigInt(metadata.baseOffset);
       return groups.map((_, index) => base + BigInt(index));
@@ -66,7 +72,11 @@ export class BinlogWriter {
     return {
       append: async (group) => (await appendAll([group]))[0],
       appendAll,
-      commit: () => transaction.commit(),
+      commit: async () => {
+        const started = performance.now();
+        await transaction.commit();
+        metrics?.commitSeconds.observe((performance.now() - started) / 1000);
+      },
       abort: () => transaction.abort(),
     };
   }

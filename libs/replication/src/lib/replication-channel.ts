@@ -15,6 +15,7 @@ import {
 } from '@kbinlog/node-store';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import type { ReplicationMetrics } from './replication-metrics';
 
 export interface ChannelOptions {
   readonly cluster: string;
@@ -212,6 +213,8 @@ export class ReplicationChannel {
     private readonly catalog: TableCatalog,
     private readonly options: ChannelOptions,
     private readonly log: ChannelLog,
+    /** The process's replication metrics; none in tests of the channel alone. */
+    private readonly metrics?: ReplicationMetrics,
   ) {
     const { filter } = options;
     this.filter = filter ? (event) => filter.apply(event) : undefined;
@@ -227,6 +230,16 @@ export class ReplicationChannel {
 
   get position(): AppliedPosition {
     return this.applied;
+  }
+
+  /** Read_Source_Log_Pos: the offset the fetcher reads next. */
+  get fetchedOffset(): bigint {
+    return this.readPosition;
+  }
+
+  /** Records fetched and not yet applied. */
+  get relayed(): number {
+    return this.relay.length;
   }
 
   get fetcherRunning(): boolean {
@@ -558,6 +571,8 @@ export class ReplicationChannel {
     if (batch.length > 1) {
       try {
         this.applied = await applyGroups(this.database, this.catalog, this.applied, batch, this.options.execMode, this.filter);
+        this.metrics?.transactionApplied(batch.length);
+        for (const { group } of batch) this.metrics?.groupApplied(group);
         this.groupsApplied(batch.length, batch[batch.length - 1].group);
         return;
       } catch {
@@ -566,6 +581,8 @@ export class ReplicationChannel {
     }
     for (const { offset, group } of batch) {
       this.applied = await applyGroup(this.database, this.catalog, this.applied, offset, group, this.options.execMode, this.filter);
+      this.metrics?.transactionApplied(1);
+      this.metrics?.groupApplied(group);
       this.groupsApplied(1, group);
     }
   }
@@ -636,6 +653,7 @@ export class ReplicationChannel {
 
   private failApplier(errno: number, message: string): void {
     this.sqlError = { errno, message, timestamp: new Date().toISOString() };
+    this.metrics?.applierFailed();
     this.applierStopped();
     this.log.error({ event: 'applier.stopped', errno, error: message, at: this.status().Exec_Source_Coordinates }, 'applier stopped on error');
   }

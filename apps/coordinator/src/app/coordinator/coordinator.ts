@@ -28,6 +28,8 @@ export interface CoordinatorEdges {
   readonly labeler: PodLabeler;
   readonly log: CoordinatorLog;
   readonly clock?: () => number;
+  /** Told of each recovery this instance ended (done or failed), once its end is recorded. */
+  readonly recoveryEnded?: (recovery: RecoveryRecord) => void;
 }
 
 /** GET /source. */
@@ -80,7 +82,7 @@ export class Coordinator {
       this.labelled = undefined;
       void this.tick();
     });
-    this.recoveries = new Recoveries(this.leadership, edges.topology, edges.nodes, { coordinatorId: options.coordinatorId, promoteTimeoutMs: options.promoteTimeoutMs, retryMs: Math.min(options.checkIntervalMs, 250) }, edges.log, this.clock);
+    this.recoveries = new Recoveries(this.leadership, edges.topology, edges.nodes, { coordinatorId: options.coordinatorId, promoteTimeoutMs: options.promoteTimeoutMs, retryMs: Math.min(options.checkIntervalMs, 250) }, edges.log, this.clock, edges.recoveryEnded);
   }
 
   get leading(): boolean {

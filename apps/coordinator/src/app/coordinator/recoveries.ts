@@ -31,6 +31,8 @@ export class Recoveries {
     private readonly options: RecoveryOptions,
     private readonly log: CoordinatorLog,
     private readonly clock: () => number,
+    /** Told of each recovery once its end (done or failed) is recorded. */
+    private readonly ended: (recovery: RecoveryRecord) => void = () => undefined,
   ) {}
 
   /** Fails the dead `from` over to `to`; resolves with the recovery as recorded at its end. */
@@ -71,6 +73,7 @@ export class Recoveries {
     const promotedAtMs = this.clock();
     const done: RecoveryRecord = { ...recovery, state: 'done', endedAtMs: promotedAtMs };
     await this.leadership.write(term, done);
+    this.ended(done);
     this.log.info({ event: 'switchover.done', from: source.node, to: target.node, generation, refused_ms: promotedAtMs - demoteAtMs }, 'switchover done');
     return { recovery: done, refused_ms: promotedAtMs - demoteAtMs };
   }
@@ -80,6 +83,7 @@ export class Recoveries {
     const failed: RecoveryRecord = { ...recovery, state: 'failed', endedAtMs: this.clock(), detail: `${recovery.to} did not promote (${reason}); ${oldSource} is source again` };
     const generation = this.generation() + 1;
     await this.leadership.write(term, failed, this.assignment(oldSource, generation, 'switchover'));
+    this.ended(failed);
     this.log.error({ event: 'switchover.failed', from: oldSource, to: recovery.to, error: reason }, 'the target did not promote: promoting the old source again');
     try {
       await this.promote(term, oldSource, generation);
@@ -112,6 +116,7 @@ export class Recoveries {
       }
     }
     await this.leadership.write(term, ended);
+    this.ended(ended);
     return ended;
   }
 

@@ -1,10 +1,11 @@
 import { clusterNames, type ClusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange, type LogRange } from '@kbinlog/binlog-kafka';
 import { bootstrapInnodbMemcache, ensureNodeSchema, nodeServerUuid, openNodeDatabase, TableCatalog } from '@kbinlog/node-store';
 import type { NodeIdentity, ReplicaHost } from '@kbinlog/replica-feature';
-import { channelLogTo, ReplicationChannel } from '@kbinlog/replication';
+import { channelLogTo, ReplicationChannel, ReplicationMetrics } from '@kbinlog/replication';
 import { ensureTopologyTopic } from '@kbinlog/topology';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { REPLICA_CONFIG, type ReplicaConfig, replicationFilterOf } from '../replica-config';
 
 interface Running {
@@ -36,7 +37,14 @@ export class ReplicaNode implements ReplicaHost, OnModuleInit, OnModuleDestroy {
   /** What start-up opened so far, closed in reverse if start-up fails or at shutdown. */
   private readonly closers: (() => Promise<void>)[] = [];
 
-  constructor(@Inject(REPLICA_CONFIG) private readonly config: ReplicaConfig) {}
+  private readonly metrics: ReplicationMetrics;
+
+  constructor(
+    @Inject(REPLICA_CONFIG) private readonly config: ReplicaConfig,
+    registry: Registry,
+  ) {
+    this.metrics = new ReplicationMetrics(registry, () => this.running?.channel);
+  }
 
   get channel(): ReplicationChannel {
     return this.started().channel;
@@ -131,6 +139,7 @@ export class ReplicaNode implements ReplicaHost, OnModuleInit, OnModuleDestroy {
         filter,
       },
       channelLogTo(this.logger),
+      this.metrics,
     );
     // Stopped before the admin client and the database it uses (closers run in reverse).
     this.closers.push(() => channel.stop());

@@ -38,6 +38,7 @@ import { type WritePath, WriteRefusedError } from '@kbinlog/binlog-commit';
 import { columnsOf, isLive, type Item, itemOf, readRow, type StoredRow } from './container-items';
 import type { ReadCache } from './read-cache';
 import type { InnodbMapping } from './innodb-mapping';
+import type { MemcachedMetrics } from './memcached-metrics';
 import type { CommandHandler, MemcachedSession } from './memcached-server';
 import { MemoryStore } from './memory-store';
 
@@ -87,6 +88,7 @@ export class MemcachedEngine implements CommandHandler {
     private readonly version: string,
     private readonly connections: () => number,
     private readonly onInternalError: (error: unknown) => void,
+    private readonly metrics: MemcachedMetrics,
     /** Rows recent gets read, kept coherent by the source's write path (see ReadCache). */
     private readonly readCache?: ReadCache,
   ) {
@@ -94,14 +96,21 @@ export class MemcachedEngine implements CommandHandler {
   }
 
   async execute(command: Command, session: MemcachedSession): Promise<Buffer | 'close'> {
+    // noreply silences the command's own replies; a server error is still sent.
+    let quiet = 'noreply' in command && command.noreply;
+    let reply: Buffer | 'close';
     try {
       // A node that is not the source refuses every command that would write, before it runs.
-      if (WRITING_COMMANDS.has(command.kind)) return await this.writes.admit(() => this.run(command, session));
-      return await this.run(command, session);
+      reply = WRITING_COMMANDS.has(command.kind) ? await this.writes.admit(() => this.run(command, session)) : await this.run(command, session);
     } catch (error) {
-      if (error instanceof ReplyError) return 'noreply' in command && command.noreply ? NOTHING : error.reply;
-      return serverError(this.describeFailure(error));
+      if (error instanceof ReplyError) reply = error.reply;
+      else {
+        reply = serverError(this.describeFailure(error));
+        quiet = false;
+      }
     }
+    this.metrics.executed(command, reply);
+    return quiet ? NOTHING : reply;
   }
 
   private async run(command: Command, session: MemcachedSession): Promise<Buffer | 'close'> {
@@ -111,21 +120,21 @@ export class MemcachedEngine implements CommandHandler {
       case 'gat':
         return await this.get(command.keys, command.verb === 'gats', command.exptime, session);
       case 'store':
-        return this.quiet(command.noreply, await this.store(command.verb, command.key, command.flags, command.exptime, command.data, undefined, session));
+        return await this.store(command.verb, command.key, command.flags, command.exptime, command.data, undefined, session);
       case 'cas':
-        return this.quiet(command.noreply, await this.store('cas', command.key, command.flags, command.exptime, command.data, command.casUnique, session));
+        return await this.store('cas', command.key, command.flags, command.exptime, command.data, command.casUnique, session);
       case 'delete':
-        return this.quiet(command.noreply, await this.delete(command.key, session));
+        return await this.delete(command.key, session);
       case 'arithmetic':
-        return this.quiet(command.noreply, await this.arithmetic(command.verb, command.key, command.delta, session));
+        return await this.arithmetic(command.verb, command.key, command.delta, session);
       case 'touch':
-        return this.quiet(command.noreply, await this.touch(command.key, command.exptime, session));
+        return await this.touch(command.key, command.exptime, session);
       case 'flush_all':
-        return this.quiet(command.noreply, await this.flushAll(command.delaySeconds, session));
+        return await this.flushAll(command.delaySeconds, session);
       case 'version':
         return versionReply(this.version);
       case 'verbosity':
-        return this.quiet(command.noreply, OK);
+        return OK;
       case 'stats':
         return command.args.length > 0 ? ERROR : this.stats();
       case 'quit':
@@ -150,9 +159,6 @@ export class MemcachedEngine implements CommandHandler {
     return 'internal error';
   }
 
-  private quiet(noreply: boolean, reply: Buffer): Buffer {
-    return noreply ? NOTHING : reply;
-  }
 
   private context(session: MemcachedSession) {
     return {

@@ -1,5 +1,5 @@
 import { binlogCoordinates, formatCoordinates } from '@kbinlog/binlog';
-import { BinlogWriter, clusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange, type LogRange, readBinlogRange } from '@kbinlog/binlog-kafka';
+import { BinlogWriter, BinlogWriterMetrics, clusterNames, createKafka, ensureBinlogTopic, kafkaLogTo, logRange, type LogRange, readBinlogRange } from '@kbinlog/binlog-kafka';
 import {
   type AppliedPosition,
   bootstrapInnodbMemcache,
@@ -10,7 +10,7 @@ import {
   readAppliedPosition,
   TableCatalog,
 } from '@kbinlog/node-store';
-import { channelLogTo, ReplicationChannel } from '@kbinlog/replication';
+import { channelLogTo, ReplicationChannel, ReplicationMetrics } from '@kbinlog/replication';
 import { boundHttp, httpUrlOf, KBINLOG_VERSION } from '@kbinlog/service-runtime';
 import { MIN_SERVER_VERSION, parseServerVersion } from '@kbinlog/sql-statement';
 import { ensureTopologyTopic, NodeAnnouncer, type NodeReport, type NodeRole, TopologyView } from '@kbinlog/topology';
@@ -18,19 +18,23 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { ModuleRef } from '@nestjs/core';
 import { ReplicaControl } from '@kbinlog/replica-feature';
 import type { Admin, Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { loadInnodbMapping } from '../memcached/innodb-mapping';
 import { MemcachedEngine } from '../memcached/memcached-engine';
+import { MemcachedMetrics } from '../memcached/memcached-metrics';
 import { ReadCache } from '../memcached/read-cache';
 import { MemcachedServer } from '../memcached/memcached-server';
 import { SOURCE_CONFIG, type SourceConfig } from '../source-config';
-import { BinlogCommitter, CaptureTriggers, type FaultInjection, NodeWrites, parseFaultInjection, ReadOnlyError, takeOwnCapture } from '@kbinlog/binlog-commit';
+import { BinlogCommitter, CaptureTriggers, CommitMetrics, type FaultInjection, NodeWrites, parseFaultInjection, ReadOnlyError, takeOwnCapture } from '@kbinlog/binlog-commit';
 import { BackendConnection } from '../sql/backend-connection';
 import { nodeReplication } from '../sql/node-replication';
 import { replicaHosts } from '../sql/replication-status';
 import { MysqlServer } from '../sql/mysql-server';
+import { SqlMetrics } from '../sql/sql-metrics';
 import { SqlSession } from '../sql/sql-session';
 import { WriteGate } from '../sql/write-gate';
 import { endpointOf, nodeReportOf } from './node-report';
+import { NodeMetrics } from './node-metrics';
 import { NodeRoleState } from './node-role';
 import { PromotionSteps } from './promotion-steps';
 
@@ -127,11 +131,34 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
   private stopping = false;
   /** TEST ONLY (--fault-injection stall-promotion@n): promotions that never catch up. */
   private readonly promotionFaults: FaultInjection;
+  /** Registered once: the channels, writers, committers and engines of every role change share them. */
+  private readonly metrics: {
+    readonly node: NodeMetrics;
+    readonly replication: ReplicationMetrics;
+    readonly writer: BinlogWriterMetrics;
+    readonly commit: CommitMetrics;
+    readonly memcached: MemcachedMetrics;
+    readonly sql: SqlMetrics;
+  };
 
   constructor(
     @Inject(SOURCE_CONFIG) private readonly config: SourceConfig,
     private readonly modules: ModuleRef,
+    registry: Registry,
   ) {
+    this.metrics = {
+      node: new NodeMetrics(registry, () => ({
+        role: this.role,
+        generation: this.role === 'source' ? this.generation : undefined,
+        memcachedConnections: this.server?.connections ?? 0,
+        mysqlConnections: this.mysql?.connectionCount,
+      })),
+      replication: new ReplicationMetrics(registry, () => this.replication),
+      writer: new BinlogWriterMetrics(registry),
+      commit: new CommitMetrics(registry),
+      memcached: new MemcachedMetrics(registry),
+      sql: new SqlMetrics(registry),
+    };
     this.promotionFaults = parseFaultInjection(config.faultInjection);
     // Clients are sent to the assigned source; while the assignment still names this node (it is
     // demoting), nobody knows the next one yet.
@@ -354,7 +381,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       // fence that node's writer.
       this.requireAssignment(generation);
       // Fence first: from here no earlier writer can commit, so the log end below is final.
-      const writer = new BinlogWriter(this.kafka, names.topic, names.writerTransactionalId);
+      const writer = new BinlogWriter(this.kafka, names.topic, names.writerTransactionalId, this.metrics.writer);
       this.writer = writer;
       await steps.run('fence', () => writer.connect());
       const channel = this.replication ?? (await this.openChannel());
@@ -394,8 +421,10 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       this.generation = generation;
       this.roles.change('source');
       this.startHeartbeats();
+      this.metrics.node.promoted('succeeded');
       steps.done({ position: this.coordinates(position) });
     } catch (error) {
+      this.metrics.node.promoted('failed');
       const channel = this.replication?.status();
       steps.failed(error, channel ? { fetcher: channel.Replica_IO_Running, applier: channel.Replica_SQL_Running, read_position: channel.Read_Source_Log_Pos, exec_position: channel.Exec_Source_Log_Pos, last_error: channel.Last_Error } : {});
       this.readCache.close();
@@ -436,6 +465,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     this.storedPosition = position;
     this.generation = undefined;
     this.roles.change('replica');
+    this.metrics.node.demoted();
     await this.enterReplica();
     this.logger.log({ event: 'demote.done', reason, position: this.coordinates(position), ms: Date.now() - started, msg: 'demoted to replica' });
     return position;
@@ -473,6 +503,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       this.catalog,
       { cluster: config.cluster, topic: names.topic, consumerGroup: names.replicaGroup(config.nodeName), execMode: 'STRICT', relayMaxRecords: 10_000, relayMaxBytes: 64 << 20, applyBatchMaxGroups: config.applyBatchMaxGroups, sourceDelayS: config.sourceDelayS },
       channelLogTo(this.logger),
+      this.metrics.replication,
     );
     this.storedPosition = await channel.load();
     return channel;
@@ -498,6 +529,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
         onStored: (events) => this.readCache.invalidate(events),
         // On MariaDB the SQL front door's triggers capture memcached writes too: those are the events to log.
         capture: this.database.store === 'mariadb' ? takeOwnCapture : undefined,
+        metrics: this.metrics.commit,
         onFenced: (error) => {
           // Fenced means demoted: a newer source holds the writer id; this node applies its log.
           this.logger.warn({ event: 'source.fenced', error: String(error), msg: 'fenced by a newer writer: demoting to replica' });
@@ -526,6 +558,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
     return new MemcachedEngine(mapping, this.database.reader, this.writes, `${KBINLOG_VERSION}-kbinlog`,
       () => this.server.connections,
       (error) => this.logger.error({ event: 'memcached.internal_error', error: error instanceof Error ? error.stack : String(error), msg: 'command failed' }),
+      this.metrics.memcached,
       this.readCache,
     );
   }
@@ -605,6 +638,7 @@ export class SourceNode implements OnModuleInit, OnApplicationBootstrap, OnModul
       maxPayload: config.maxAllowedPacket,
       openSession: (user, schema) => SqlSession.open(context, user.privileges, schema),
       onInternalError: (error) => this.logger.error({ event: 'sql.internal_error', error: error instanceof Error ? error.stack : String(error), msg: 'SQL command failed' }),
+      metrics: this.metrics.sql,
     });
   }
 

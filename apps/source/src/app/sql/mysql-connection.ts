@@ -3,6 +3,7 @@ import {
   Capability,
   CachingSha2Status,
   type ColumnDefinition,
+  type Command,
   decodeCommand,
   decodeExecuteParams,
   decodeHandshakeResponse41,
@@ -35,6 +36,7 @@ import { splitStatements } from '@kbinlog/sql-statement';
 import type { Socket } from 'node:net';
 import { DatabaseError, type StatementResult } from './backend-connection';
 import { bindParameters, placeholderOffsets } from './placeholders';
+import type { SqlMetrics, SqlCommandName } from './sql-metrics';
 import type { SqlSession } from './sql-session';
 import type { SqlUser } from './sql-users';
 
@@ -46,6 +48,7 @@ export interface MysqlConnectionOptions {
   /** A session for an authenticated account, in its default schema if it named one. */
   readonly openSession: (user: SqlUser, schema: string | undefined) => Promise<SqlSession>;
   readonly onInternalError: (error: unknown) => void;
+  readonly metrics: SqlMetrics;
 }
 
 interface Prepared {
@@ -55,6 +58,8 @@ interface Prepared {
 }
 
 const CAPABILITIES = SERVER_CAPABILITIES | Capability.MULTI_STATEMENTS | Capability.SESSION_TRACK;
+/** The first byte of an ERR packet's payload. */
+const ERR_HEADER = 0xff;
 
 /** The client's error in the protocol's own form. */
 function errorPayload(error: unknown): Buffer {
@@ -80,6 +85,8 @@ export class MysqlConnection {
   /** Packets read and not yet handled, in order; a framing failure ends the queue. */
   private readonly packets: (Packet | { readonly failure: unknown })[] = [];
   private working = false;
+  /** ERR packets sent so far: a command that sent one failed. */
+  private errorsSent = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -105,6 +112,7 @@ export class MysqlConnection {
 
   private send(payloads: readonly Buffer[], sequenceId: number): void {
     if (this.state === 'closed' || this.socket.destroyed) return;
+    if (payloads[0]?.[0] === ERR_HEADER) this.errorsSent++;
     this.socket.write(writePacketSequence(payloads, sequenceId % 256).bytes);
   }
 
@@ -216,14 +224,26 @@ export class MysqlConnection {
   }
 
   private async command(payload: Buffer, sequenceId: number): Promise<void> {
-    const session = this.session as SqlSession;
+    const errorsBefore = this.errorsSent;
+    const name = await this.dispatch(payload, sequenceId);
+    this.options.metrics.command(name, this.errorsSent === errorsBefore ? 'ok' : 'error');
+  }
+
+  /** Runs one command packet and answers it; returns which command it was. */
+  private async dispatch(payload: Buffer, sequenceId: number): Promise<SqlCommandName> {
     let command;
     try {
       command = decodeCommand(payload);
     } catch (error) {
       this.send([errorPayload(error)], sequenceId);
-      return;
+      return 'malformed';
     }
+    await this.run(command, sequenceId);
+    return command.kind;
+  }
+
+  private async run(command: Command, sequenceId: number): Promise<void> {
+    const session = this.session as SqlSession;
     switch (command.kind) {
       case 'query':
         return this.query(session, command.sql, sequenceId);
@@ -280,9 +300,11 @@ export class MysqlConnection {
         result = await session.run(statement);
       } catch (error) {
         if (!(error instanceof DatabaseError)) this.options.onInternalError(error);
+        this.options.metrics.statement('error');
         this.send([errorPayload(error)], next);
         return;
       }
+      this.options.metrics.statement(result.kind);
       const payloads = this.textResult(result, session.statusFlags | more);
       this.send(payloads, next);
       next += payloads.length;
@@ -325,9 +347,11 @@ export class MysqlConnection {
       result = await session.run(bindParameters(statement.sql, statement.offsets, params.values, params.types));
     } catch (error) {
       if (!(error instanceof DatabaseError) && !(error instanceof ProtocolError)) this.options.onInternalError(error);
+      this.options.metrics.statement('error');
       this.send([errorPayload(error)], sequenceId);
       return;
     }
+    this.options.metrics.statement(result.kind);
     const statusFlags = session.statusFlags;
     if (result.kind === 'ok') {
       this.send(this.textResult(result, statusFlags), sequenceId);

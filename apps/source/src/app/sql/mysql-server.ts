@@ -22,6 +22,10 @@ export class MysqlServer {
     await closed;
   }
 
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
   private accept(socket: Socket): void {
     const connection = new MysqlConnection(socket, { ...this.options, connectionId: this.nextConnectionId++ });
     this.connections.add(connection);
