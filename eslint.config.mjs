@@ -58,6 +58,8 @@ function moduleBoundaries({ testing = false } = {}) {
           onlyDependOnLibsWithTags: ['type:domain', 'type:protocol', 'type:data-access', 'type:runtime', 'type:testing'],
         },
         { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:protocol', 'type:testing'] },
+        // deployment artefacts' tests (infra/): they check the chart against the services' contracts
+        { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access'] },
         // by scope: an app's code is its own; shared code serves everyone
         { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
         { sourceTag: 'scope:source', onlyDependOnLibsWithTags: scopes(['scope:shared', 'scope:source']) },
@@ -65,6 +67,7 @@ function moduleBoundaries({ testing = false } = {}) {
         { sourceTag: 'scope:coordinator', onlyDependOnLibsWithTags: scopes(['scope:shared', 'scope:coordinator']) },
         { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: scopes(['scope:shared', 'scope:cli']) },
         { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
+        { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:shared'] },
       ],
     },
   ];

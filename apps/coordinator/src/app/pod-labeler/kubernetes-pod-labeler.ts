@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
+import { POD_ROLE_LABEL, POD_ROLES, type PodRole } from '@kbinlog/topology';
 import type { PodLabeler } from '../coordinator/ports';
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -30,23 +31,24 @@ export function inClusterAccess(namespaceOption: string, env: NodeJS.ProcessEnv 
 }
 
 /**
- * Keeps `role=source` on the source's pod and `role=replica` on the others, by JSON merge patch,
- * so a Service selecting role=source always reaches the writer. Needs get, list and patch on
- * pods in the namespace (infra/kubernetes/coordinator-rbac.yaml).
+ * Keeps `role=source` on the source's pod and `role=replica` on the others (POD_ROLE_LABEL,
+ * POD_ROLES), by JSON merge patch, so a Service selecting role=source always reaches the writer.
+ * Needs get, list and patch on pods in the namespace (the Helm chart's coordinator Role,
+ * infra/helm/kbinlog).
  */
 export class KubernetesPodLabeler implements PodLabeler {
   constructor(private readonly access: KubernetesApiAccess) {}
 
   async setRoles(sourcePod: string | null, otherPods: readonly string[]): Promise<void> {
     // Replicas first: for a moment no pod is selected, never two.
-    for (const pod of otherPods) await this.label(pod, 'replica');
-    if (sourcePod) await this.label(sourcePod, 'source');
+    for (const pod of otherPods) await this.label(pod, POD_ROLES.replica);
+    if (sourcePod) await this.label(sourcePod, POD_ROLES.source);
   }
 
-  private label(pod: string, role: 'source' | 'replica'): Promise<void> {
+  private label(pod: string, role: PodRole): Promise<void> {
     const { baseUrl, token, namespace, agent } = this.access;
     const url = new URL(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}`, baseUrl);
-    const body = JSON.stringify({ metadata: { labels: { role } } });
+    const body = JSON.stringify({ metadata: { labels: { [POD_ROLE_LABEL]: role } } });
     return new Promise((resolve, reject) => {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const call = send(
@@ -64,7 +66,7 @@ export class KubernetesPodLabeler implements PodLabeler {
           response.on('end', () => {
             const status = response.statusCode ?? 0;
             if (status >= 200 && status < 300) resolve();
-            else reject(new Error(`PATCH pod ${namespace}/${pod} role=${role}: ${status} ${text.slice(0, 300)}`));
+            else reject(new Error(`PATCH pod ${namespace}/${pod} ${POD_ROLE_LABEL}=${role}: ${status} ${text.slice(0, 300)}`));
           });
         },
       );
