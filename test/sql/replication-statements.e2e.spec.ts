@@ -509,4 +509,31 @@ describe("MySQL's replication status statements on the nodes' MySQL ports", () =
     const { stdout: limited } = await cli('--json', '--limit', '1');
     expect(limited.trim().split('\n')).toHaveLength(1);
   });
+
+  it('the mariadb CLI runs every status statement on the source and on each replica, with MySQL\'s columns', async () => {
+    const file = String((await getJson(`${source.httpUrl}/status`))['File']);
+    const statements: [string, string[]][] = [
+      ['SHOW MASTER STATUS', ['File', 'Position', 'Binlog_Do_DB', 'Binlog_Ignore_DB', 'Executed_Gtid_Set']],
+      ['SHOW BINARY LOG STATUS', ['File', 'Position', 'Binlog_Do_DB', 'Binlog_Ignore_DB', 'Executed_Gtid_Set']],
+      ['SHOW BINARY LOGS', ['Log_name', 'File_size', 'Encrypted']],
+      ['SHOW MASTER LOGS', ['Log_name', 'File_size', 'Encrypted']],
+      ['SHOW REPLICAS', ['Server_Id', 'Host', 'Port', 'Source_Id', 'Replica_UUID']],
+      ['SHOW SLAVE HOSTS', ['Server_id', 'Host', 'Port', 'Master_id', 'Slave_UUID']],
+      ['SHOW BINLOG EVENTS LIMIT 2', ['Log_name', 'Pos', 'Event_type', 'Server_id', 'End_log_pos', 'Info']],
+      ["SHOW GLOBAL VARIABLES LIKE 'gtid_mode'", ['Variable_name', 'Value']],
+      ['SELECT @@server_id, @@server_uuid, @@gtid_executed, @@read_only, @@log_bin, @@binlog_format', ['@@server_id', '@@server_uuid', '@@gtid_executed', '@@read_only', '@@log_bin', '@@binlog_format']],
+      ["SELECT WAIT_FOR_EXECUTED_GTID_SET('', 1) AS w", ['w']],
+      [`SELECT SOURCE_POS_WAIT('${file}', 0, 1) AS w`, ['w']],
+    ];
+    for (const node of cluster.nodes) {
+      for (const [sql, columns] of statements) {
+        const result = await mariadb(node, sql);
+        expect([node.name, sql, result.code, result.stderr]).toEqual([node.name, sql, 0, '']);
+        // The CLI prints no header for an empty set: SHOW REPLICAS on a replica lists what the topology shows, like the source.
+        if (result.rows.length > 0) expect([node.name, sql, Object.keys(result.rows[0])]).toEqual([node.name, sql, columns]);
+      }
+      const replicaStatus = await mariadb(node, 'SHOW REPLICA STATUS');
+      expect(replicaStatus.rows).toHaveLength(node.name === source.name ? 0 : 1);
+    }
+  });
 });
