@@ -63,6 +63,14 @@ function transactionsOf(groups: readonly LoggedGroup[]): number {
   return groups.filter((entry, index) => index === 0 || entry.offset !== groups[index - 1].offset + 1n).length;
 }
 
+/** A source whose keyed batches are exactly 10 writes: a one-second wait fills them. */
+function startTenBatchSource(cluster: string, server: MariaDbServer): Promise<RunningService> {
+  return startService('source', [
+    ...nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 }),
+    ...['--memcached-port', '0', '--mysql-port', '0', '--group-commit-max-batch', '10', '--group-commit-max-wait-us', '1000000'],
+  ]);
+}
+
 async function connectClients(source: RunningService, count: number): Promise<MemcachedTestClient[]> {
   const port = (await sourceStatus(source)).Memcached_Port;
   return Promise.all(Array.from({ length: count }, () => MemcachedTestClient.connect(port)));
@@ -428,10 +436,7 @@ describe('a keyed batch one of whose rows a SQL transaction holds', () => {
   beforeAll(async () => {
     await resetNodeDatabases(server);
     // Batches of exactly 10 (a long wait fills them).
-    source = await startService('source', [
-      ...nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 }),
-      ...['--memcached-port', '0', '--mysql-port', '0', '--group-commit-max-batch', '10', '--group-commit-max-wait-us', '1000000'],
-    ]);
+    source = await startTenBatchSource(cluster, server);
     seeded = await tableByKey(server);
     clients = await connectClients(source, 10);
   });
@@ -488,10 +493,7 @@ describe('a keyed batch one of whose rows a SQL transaction holds past the lock 
     await resetNodeDatabases(server);
     // The source's connections open with this timeout (the keyed batch's own is 0 whatever it is).
     await queryRows(server, 'SET GLOBAL innodb_lock_wait_timeout = 2');
-    source = await startService('source', [
-      ...nodeFlags(infra, { cluster, server, nodeName: 'source', serverId: 1 }),
-      ...['--memcached-port', '0', '--mysql-port', '0', '--group-commit-max-batch', '10', '--group-commit-max-wait-us', '1000000'],
-    ]);
+    source = await startTenBatchSource(cluster, server);
     seeded = await tableByKey(server);
     clients = await connectClients(source, 10);
   });

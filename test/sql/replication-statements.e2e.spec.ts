@@ -8,9 +8,8 @@
  * through the source's port and measures each replica's lag in line with kbinlog's own.
  */
 import { GtidSet } from '@kbinlog/binlog';
-import { appEntryPoint, MemcachedTestClient, SQL_ACCOUNT, TestCluster, testInfra, waitFor, waitUntilReplicated, type ClusterNode } from '@kbinlog/testing';
+import { appEntryPoint, freePort, MemcachedTestClient, SQL_ACCOUNT, TestCluster, testInfra, waitFor, waitUntilReplicated, type ClusterNode } from '@kbinlog/testing';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
@@ -66,14 +65,6 @@ async function query(node: ClusterNode, sql: string): Promise<{ rows: RowDataPac
   } finally {
     await connection.end();
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** The exporter's samples of one metric family, by their labels. */

@@ -129,6 +129,27 @@ function skipValue(c: Cursor): void {
   c.i++;
 }
 
+interface LogCoordinates {
+  logFile?: string;
+  logPos?: string;
+}
+
+/** `SOURCE_LOG_FILE = 'f'` or `SOURCE_LOG_POS = n` (or their MASTER_ spellings) at the cursor, read into `at`; false for any other option. */
+function logCoordinate(c: Cursor, at: LogCoordinates): boolean {
+  const option = c.word();
+  if (option === 'SOURCE_LOG_FILE' || option === 'MASTER_LOG_FILE') {
+    c.i++;
+    at.logFile = stringValue(c);
+    return true;
+  }
+  if (option === 'SOURCE_LOG_POS' || option === 'MASTER_LOG_POS') {
+    c.i++;
+    at.logPos = digitsValue(c);
+    return true;
+  }
+  return false;
+}
+
 /** `FOR CHANNEL 'name'`: the default channel only. */
 function channelClause(c: Cursor): RefusedOr<void> {
   if (!c.accept('FOR')) return undefined;
@@ -182,19 +203,10 @@ function untilCondition(c: Cursor): RefusedOr<UntilCondition> {
   if (first === 'MASTER_GTID_POS') {
     return refuse('replication-option', { option: 'UNTIL MASTER_GTID_POS', why: "kbinlog's GTIDs are MySQL's (server_uuid:n); use UNTIL SQL_AFTER_GTIDS" });
   }
-  let logFile: string | undefined;
-  let logPos: string | undefined;
+  const at: LogCoordinates = {};
   for (;;) {
-    const option = c.word();
-    if (option === 'SOURCE_LOG_FILE' || option === 'MASTER_LOG_FILE') {
-      c.i++;
-      logFile = stringValue(c);
-    } else if (option === 'SOURCE_LOG_POS' || option === 'MASTER_LOG_POS') {
-      c.i++;
-      logPos = digitsValue(c);
-    } else {
-      c.fail();
-    }
+    if (!logCoordinate(c, at)) c.fail();
+    const { logFile, logPos } = at;
     if (logFile !== undefined && logPos !== undefined) return { kind: 'source-pos', logFile, logPos };
     if (!c.acceptPunct(',')) c.fail();
   }
@@ -248,19 +260,13 @@ export function changeSource(c: Cursor): Classified {
     if (name !== '') return refuse('replication-option', { option: `'${name}'`, why: ONE_CHANNEL });
   }
   c.expect('TO');
-  let logFile: string | undefined;
-  let logPos: string | undefined;
+  const at: LogCoordinates = {};
   let delayS: number | undefined;
   let refusal: Extract<Classified, { kind: 'refused' }> | undefined;
   do {
     const option = c.word();
-    if (option === 'SOURCE_LOG_FILE' || option === 'MASTER_LOG_FILE') {
-      c.i++;
-      logFile = stringValue(c);
-    } else if (option === 'SOURCE_LOG_POS' || option === 'MASTER_LOG_POS') {
-      c.i++;
-      logPos = digitsValue(c);
-    } else if (option === 'SOURCE_DELAY' || option === 'MASTER_DELAY') {
+    if (logCoordinate(c, at)) continue;
+    if (option === 'SOURCE_DELAY' || option === 'MASTER_DELAY') {
       c.i++;
       const digits = digitsValue(c);
       // Beyond MySQL's maximum (2^31 - 1) stays a number the session refuses with MySQL's 1729.
@@ -277,7 +283,7 @@ export function changeSource(c: Cursor): Classified {
   c.expectEnd();
   if (refusal) return refusal;
   if (isRefusal(channel)) return channel;
-  return { kind: 'replication', verb: 'change-source', logFile, logPos, delayS };
+  return { kind: 'replication', verb: 'change-source', logFile: at.logFile, logPos: at.logPos, delayS };
 }
 
 // ---------------------------------------------------------------------------------------------

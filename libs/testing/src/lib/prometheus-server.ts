@@ -30,7 +30,8 @@ interface QueryAnswer {
 const OUTPUT_LINES = 200;
 const STOP_GRACE_MS = 10_000;
 
-async function freePort(): Promise<number> {
+/** A TCP port nothing listens on now, for a tool that takes its port as a flag. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
